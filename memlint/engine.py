@@ -1,0 +1,245 @@
+"""The engine: source text and a tuple of rules in, findings out. No I/O, no config.
+
+For one file:
+
+1. decode the bytes as Python would (PEP 263) — or report why not;
+2. ``ast.parse`` it (about 7% of a LibCST parse) and build the module index:
+   imports, module-level names, and the triggers rules gate on;
+3. ask each rule whether it could match (``Rule.applies_to``); when none can,
+   stop — most files never need a LibCST tree;
+4. otherwise parse once with LibCST and run the rules that could match in one
+   batched visitor pass;
+5. give the reported nodes positions (one code generation pass, only for files
+   with reports), drop suppressed findings, and turn fix plans into text edits.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Optional, Sequence, Union
+
+import libcst as cst
+
+from memlint._compat import SLOTS
+from memlint.finding import Applicability, FileError, FileResult, Finding
+from memlint.fixes import apply_edits, materialize
+from memlint.index import ModuleIndex, build_index
+from memlint.positions import node_spans
+from memlint.rule import Report, Rule, RuleContext
+from memlint.source import LineIndex, SourceError, SourceText, decode_source
+from memlint.suppress import scan, skips_file
+
+
+@dataclass(frozen=True, **SLOTS)
+class EngineOptions:
+    """What the engine needs to know beyond the file itself."""
+
+    target_version: tuple[int, int]
+    rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: Turn fix plans into edits (needed for --fix, --diff, JSON and SARIF).
+    materialize_fixes: bool = True
+
+
+def check_source(
+    data: Union[bytes, str],
+    path: str,
+    rules: Sequence[type[Rule]],
+    options: EngineOptions,
+    *,
+    module: str = "",
+    is_package: bool = False,
+) -> FileResult:
+    """Analyse one file's contents with ``rules``; never raises for bad input."""
+    try:
+        source = decode_source(data) if isinstance(data, bytes) else _text_source(data)
+    except SourceError as exc:
+        return FileResult(path, error=FileError(path, exc.reason, "decode", exc.line))
+    text = source.text
+    if skips_file(text):
+        return FileResult(path, skipped=True)
+
+    tree, syntax_error = _parse_ast(text, path)
+    if tree is not None:
+        index = build_index(tree, module, is_package)
+        wanted = [rule for rule in rules if rule.applies_to(index, text)]
+        if not wanted:
+            return FileResult(path)
+    else:
+        wanted = list(rules)
+
+    try:
+        cst_module = cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        error = syntax_error or FileError(
+            path, f"syntax error: {exc.message}", "syntax", exc.raw_line, exc.raw_column + 1
+        )
+        return FileResult(path, error=error)
+    except (RecursionError, MemoryError):
+        return FileResult(path, error=_too_deep(path))
+    if tree is None:
+        # Newer syntax than the running interpreter understands, but LibCST does:
+        # index what we can from the module's top-level statements.
+        index = _index_from_cst(cst_module, module, is_package)
+
+    try:
+        reports = _run_rules(cst_module, path, index, wanted, options)
+        return _findings(path, text, source, cst_module, reports, options)
+    except RecursionError:
+        return FileResult(path, error=_too_deep(path))
+
+
+def _text_source(text: str) -> SourceText:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    data = text.encode("utf-8", "surrogatepass")
+    if b"\x00" in data:
+        raise SourceError("file contains NUL bytes (is it a binary file?)")
+    newline = "\r\n" if "\r\n" in text else ("\r" if "\r" in text else "\n")
+    return SourceText(text=text, encoding="utf-8", bom=False, newline=newline)
+
+
+def _parse_ast(text: str, path: str) -> tuple[Optional[ast.Module], Optional[FileError]]:
+    try:
+        with warnings.catch_warnings():
+            # Invalid escape sequences and the like are the user's business here.
+            warnings.simplefilter("ignore")
+            return ast.parse(text, filename=path), None
+    except SyntaxError as exc:
+        message = exc.msg or "invalid syntax"
+        column = exc.offset if exc.offset and exc.offset > 0 else None
+        return None, FileError(path, f"syntax error: {message}", "syntax", exc.lineno, column)
+    except (RecursionError, MemoryError):
+        return None, _too_deep(path)
+    except ValueError as exc:  # e.g. "source code string cannot contain null bytes"
+        return None, FileError(path, str(exc), "syntax")
+
+
+def _too_deep(path: str) -> FileError:
+    return FileError(path, "too deeply nested to analyse (expression or block nesting)", "syntax")
+
+
+def _index_from_cst(module: cst.Module, name: str, is_package: bool) -> ModuleIndex:
+    """Build the index from the top-level simple statements the running ast accepts."""
+    lines = []
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            code = module.code_for_node(statement)
+            try:
+                ast.parse(code)
+            except SyntaxError:
+                continue
+            lines.append(code)
+    try:
+        tree = ast.parse("".join(lines))
+    except SyntaxError:  # pragma: no cover - each line parsed on its own
+        tree = ast.Module(body=[], type_ignores=[])
+    return build_index(tree, name, is_package)
+
+
+def _run_rules(
+    module: cst.Module,
+    path: str,
+    index: ModuleIndex,
+    rules: Sequence[type[Rule]],
+    options: EngineOptions,
+) -> list[tuple[type[Rule], Report]]:
+    visitors = []
+    for rule in rules:
+        context = RuleContext(
+            path=path,
+            index=index,
+            module=module,
+            target_version=options.target_version,
+            options=options.rule_options.get(rule.code, {}),
+        )
+        visitors.append(rule(context))
+    cst.visit_batched(module, visitors)
+    return [(type(visitor), report) for visitor in visitors for report in visitor.reports]
+
+
+def _findings(
+    path: str,
+    text: str,
+    source: SourceText,
+    module: cst.Module,
+    reports: list[tuple[type[Rule], Report]],
+    options: EngineOptions,
+) -> FileResult:
+    if not reports:
+        return FileResult(path)
+    index = LineIndex(text)
+    spans = node_spans(module, (report.node for _, report in reports), index)
+    suppressions = scan(text)
+    findings: list[Finding] = []
+    suppressed = 0
+    seen: set[tuple[str, int, int]] = set()
+    for rule, report in reports:
+        span = spans.get(id(report.node))
+        if span is None:  # pragma: no cover - every reported node is in the tree
+            continue
+        if suppressions.suppresses(rule.code, span.line, span.end_line):
+            suppressed += 1
+            continue
+        key = (rule.code, span.line, span.column)
+        if key in seen:  # the same node reached twice (e.g. nested visits)
+            continue
+        seen.add(key)
+        fix = None
+        if report.fix is not None and options.materialize_fixes:
+            fix = materialize(module, report.fix, text)
+        findings.append(
+            Finding(
+                code=rule.code,
+                name=rule.name,
+                path=path,
+                line=span.line,
+                column=span.column,
+                end_line=span.end_line,
+                end_column=span.end_column,
+                message=report.message,
+                severity=report.severity,
+                confidence=report.confidence,
+                fix=fix,
+                details=report.details,
+            )
+        )
+    findings.sort(key=lambda f: f.sort_key)
+    return FileResult(path, findings=tuple(findings), suppressed=suppressed)
+
+
+def fix_source(
+    text: str,
+    path: str,
+    rules: Sequence[type[Rule]],
+    options: EngineOptions,
+    *,
+    unsafe: bool = False,
+    module: str = "",
+    is_package: bool = False,
+    max_rounds: int = 10,
+) -> tuple[str, FileResult, int]:
+    """Apply fixes until none applies: the new text, its final result, fixes applied.
+
+    Overlapping fixes are applied over several rounds (each round lints the text
+    again), so every fix is computed against the text it edits.
+    """
+    result = check_source(text, path, rules, options, module=module, is_package=is_package)
+    total = 0
+    for _ in range(max_rounds):
+        fixes = [
+            finding.fix
+            for finding in result.findings
+            if finding.fix is not None
+            and (unsafe or finding.fix.applicability is Applicability.SAFE)
+        ]
+        if not fixes:
+            break
+        new_text, applied = apply_edits(text, fixes)
+        if applied == 0 or new_text == text:
+            break
+        total += applied
+        text = new_text
+        result = check_source(text, path, rules, options, module=module, is_package=is_package)
+    return text, result, total

@@ -1,0 +1,310 @@
+"""The terminal: the only module that imports rich.
+
+Text reports are built as :class:`rich.text.Text` (never markup strings, so a
+``[...]`` in user code is printed as is), printed without soft-wrapping so one
+finding stays one line on a pipe, and written as plain text to ``-o FILE``.
+Colour and the progress bar appear only on a terminal.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import IO, Callable, Optional
+
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from memlint.finding import Applicability, Estimate, FileError, Finding
+from memlint.rule import Rule
+from memlint.runner import CheckRun
+from memlint.source import LineIndex
+
+#: Runs with fewer files than this finish before a progress bar is worth drawing.
+_PROGRESS_MIN_FILES = 50
+
+_SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
+
+
+def stdout() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def stderr() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def error(message: str) -> None:
+    """A one-line error for the user (usage, config, unreadable input)."""
+    console = stderr()
+    line = Text()
+    line.append("error", style="bold red")
+    line.append(f": {message}")
+    console.print(line)
+
+
+def warning(message: str) -> None:
+    line = Text()
+    line.append("warning", style="bold yellow")
+    line.append(f": {message}")
+    stderr().print(line)
+
+
+# -- progress --------------------------------------------------------------------------
+
+
+@contextmanager
+def progress_bar() -> Iterator[tuple[Callable[[int], None], Callable[[int], None]]]:
+    """``(on_start(total), advance(n))`` callbacks; a bar only on a terminal."""
+    console = stderr()
+    if not console.is_terminal:
+        yield (lambda total: None), (lambda n: None)
+        return
+    bar = Progress(
+        TextColumn("Checking"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    task_id = None
+
+    def on_start(total: int) -> None:
+        nonlocal task_id
+        if total >= _PROGRESS_MIN_FILES:
+            bar.start()
+            task_id = bar.add_task("check", total=total)
+
+    def advance(count: int) -> None:
+        if task_id is not None:
+            bar.advance(task_id, count)
+
+    try:
+        yield on_start, advance
+    finally:
+        bar.stop()
+
+
+# -- findings as text ------------------------------------------------------------------
+
+
+def format_bytes(count: float) -> str:
+    units = ["B", "KiB", "MiB", "GiB", "TiB"]
+    value = float(count)
+    for unit in units:
+        if abs(value) < 1024 or unit == units[-1]:
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TiB"  # pragma: no cover
+
+
+def describe_estimate(estimate: Estimate) -> str:
+    per = f"{format_bytes(estimate.bytes_saved)} per {estimate.unit}"
+    if estimate.total_bytes is not None and estimate.count is not None:
+        per += f" × {estimate.count:,} = {format_bytes(estimate.total_bytes)}"
+    text = f"saves ~{per} ({estimate.method}, CPython {estimate.python})"
+    if estimate.note:
+        text += f"; {estimate.note}"
+    return text
+
+
+def _headline(finding: Finding) -> Text:
+    line = Text()
+    line.append(finding.path, style="bold")
+    line.append(f":{finding.line}:{finding.column}: ")
+    line.append(finding.code, style=_SEVERITY_STYLE.get(finding.severity.value, "red"))
+    if finding.fix is not None and finding.fix.applicability is Applicability.SAFE:
+        line.append(" [*]", style="cyan")
+    line.append(f" {finding.message}")
+    return line
+
+
+def _snippet(finding: Finding, lines: LineIndex) -> list[Text]:
+    number = str(finding.line)
+    gutter = " " * len(number)
+    source = lines.line_text(finding.line).expandtabs(1)
+    start = max(finding.column - 1, 0)
+    if finding.end_line == finding.line:
+        width = max(finding.end_column - finding.column, 1)
+    else:
+        width = max(len(source) - start, 1)
+    out = [Text(f"{gutter} |", style="blue")]
+    row = Text()
+    row.append(f"{number} | ", style="blue")
+    row.append(source)
+    out.append(row)
+    marker = Text()
+    marker.append(f"{gutter} | ", style="blue")
+    marker.append(" " * start + "^" * width + f" {finding.code}", style="red")
+    out.append(marker)
+    out.append(Text(f"{gutter} |", style="blue"))
+    if finding.fix is not None:
+        kind = "fix" if finding.fix.applicability is Applicability.SAFE else "unsafe fix"
+        out.append(Text(f"{gutter} = {kind}: {finding.fix.title}", style="cyan"))
+    if finding.estimate is not None:
+        out.append(Text(f"{gutter} = {describe_estimate(finding.estimate)}", style="green"))
+    return out
+
+
+def finding_lines(
+    run: CheckRun, fmt: str, read_source: Callable[[str], Optional[str]]
+) -> list[Text]:
+    """The text report (``full`` or ``concise``), one Text per output line."""
+    out: list[Text] = []
+    cache: dict[str, Optional[LineIndex]] = {}
+    for finding in run.findings:
+        out.append(_headline(finding))
+        if fmt == "full":
+            if finding.path not in cache:
+                text = read_source(finding.path)
+                cache[finding.path] = LineIndex(text) if text is not None else None
+            index = cache[finding.path]
+            if index is not None:
+                out.extend(_snippet(finding, index))
+            out.append(Text(""))
+    return out
+
+
+def summary_lines(run: CheckRun, *, fixing: bool, unsafe: bool) -> list[Text]:
+    out: list[Text] = []
+    count = len(run.findings)
+    if run.fixed:
+        out.append(Text(f"Fixed {run.fixed} finding{'s' if run.fixed != 1 else ''}."))
+    if count == 0 and not run.errors:
+        if not run.fixed:
+            out.append(Text("All checks passed!", style="green"))
+        return out
+    if count:
+        files = len({f.path for f in run.findings})
+        text = Text(f"Found {count} finding{'s' if count != 1 else ''}", style="bold")
+        text.append(f" in {files} file{'s' if files != 1 else ''}")
+        safe = sum(1 for f in run.findings if f.fix and f.fix.applicability is Applicability.SAFE)
+        risky = sum(
+            1 for f in run.findings if f.fix and f.fix.applicability is Applicability.UNSAFE
+        )
+        notes = []
+        if safe and not fixing:
+            notes.append(f"{safe} fixable with `--fix`")
+        if risky and not unsafe:
+            notes.append(f"{risky} with `--unsafe-fixes`")
+        if notes:
+            text.append(f" ({', '.join(notes)})")
+        text.append(".")
+        out.append(text)
+        total = sum(
+            f.estimate.total_bytes for f in run.findings if f.estimate and f.estimate.total_bytes
+        )
+        if total:
+            out.append(Text(f"Estimated savings where counts are known: {format_bytes(total)}."))
+    if run.errors:
+        n = len(run.errors)
+        out.append(
+            Text(
+                f"{n} file{'s' if n != 1 else ''} could not be analysed (see errors above).",
+                style="red",
+            )
+        )
+    return out
+
+
+def statistics_lines(run: CheckRun) -> list[Text]:
+    counts = Counter(f.code for f in run.findings)
+    names = {rule.code: rule.name for rule in run.rules}
+    fixable = {f.code for f in run.findings if f.fix and f.fix.applicability is Applicability.SAFE}
+    width = max((len(str(n)) for n in counts.values()), default=1)
+    out = []
+    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        marker = "[*]" if code in fixable else "[ ]"
+        out.append(Text(f"{count:>{width}}\t{code}\t{marker} {names.get(code, '')}"))
+    return out
+
+
+def print_errors(errors: Sequence[FileError]) -> None:
+    console = stderr()
+    for err in errors:
+        line = Text()
+        line.append("error", style="bold red")
+        where = err.path
+        if err.line is not None:
+            where += f":{err.line}"
+            if err.column is not None:
+                where += f":{err.column}"
+        line.append(f": {where}: {err.reason}")
+        console.print(line)
+
+
+def emit(lines: Sequence[Text], destination: Optional[IO[str]] = None) -> None:
+    """Print lines to stdout, or write them as plain text to ``destination``."""
+    if destination is not None:
+        for line in lines:
+            destination.write(line.plain + "\n")
+        return
+    console = stdout()
+    for line in lines:
+        console.print(line)
+
+
+def emit_raw(text: str, destination: Optional[IO[str]] = None) -> None:
+    """Write machine-readable text (JSON, SARIF, diffs) untouched by rich."""
+    target = destination or sys.stdout
+    target.write(text)
+    target.flush()
+
+
+# -- rules and explain -----------------------------------------------------------------
+
+
+def rules_table(rules: Sequence[type[Rule]], fixable: dict[str, str]) -> None:
+    console = stdout()
+    if not console.is_terminal:
+        for rule in rules:
+            console.print(
+                Text(
+                    f"{rule.code}\t{rule.name}\t{rule.severity.value}\t"
+                    f"{fixable.get(rule.code, '-')}\t{rule.summary()}"
+                )
+            )
+        return
+    table = Table(show_lines=False)
+    table.add_column("Code", style="bold")
+    table.add_column("Name")
+    table.add_column("Severity")
+    table.add_column("Fix")
+    table.add_column("What it flags")
+    for rule in rules:
+        table.add_row(
+            rule.code, rule.name, rule.severity.value, fixable.get(rule.code, "-"), rule.summary()
+        )
+    console.print(table)
+
+
+def explain(rule: type[Rule], cost_table: Optional[tuple[str, list[str], list[list[str]]]]) -> None:
+    console = stdout()
+    docs = rule.docs()
+    heading = f"# {rule.code} {rule.name}\n\n"
+    body = heading + docs.markdown()
+    if console.is_terminal:
+        console.print(Markdown(body))
+    else:
+        console.print(Text(body))
+    if cost_table is None:
+        return
+    title, header, rows = cost_table
+    if console.is_terminal:
+        table = Table(title=title)
+        for column in header:
+            table.add_column(column, justify="right")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+    else:
+        console.print(Text(f"\n{title}"))
+        console.print(Text("\t".join(header)))
+        for row in rows:
+            console.print(Text("\t".join(row)))

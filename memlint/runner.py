@@ -1,0 +1,425 @@
+"""Running a check over many files: reading, workers, fixes, and the combined result.
+
+Data flows one way: paths -> files -> (engine, in worker processes) per-file
+results -> findings (+ per-file-ignores) -> estimates -> a :class:`CheckRun`
+that reporters render. Nothing here prints; progress is reported through a
+callback so the terminal stays the business of :mod:`memlint.output`.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import difflib
+import hashlib
+import os
+import stat
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, TypeVar
+
+from memlint._compat import SLOTS
+from memlint.config import Settings, ignored_codes_for, select_rules
+from memlint.discovery import SourcePath, discover
+from memlint.engine import EngineOptions, check_source, fix_source
+from memlint.finding import FileError, FileResult, Finding
+from memlint.fixes import split_lines
+from memlint.rule import Rule
+from memlint.source import SourceError, decode_source
+
+#: Below this many files a process pool costs more than it saves.
+_POOL_THRESHOLD = 16
+#: LibCST recurses a few frames per tree level; long implicit string
+#: concatenations in real code (the stdlib's pydoc_data/topics.py) nest thousands
+#: deep. Analysis runs in a thread with a large stack and a high recursion limit.
+_STACK_SIZE = 512 * 1024 * 1024
+_RECURSION_LIMIT = 100_000
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, **SLOTS)
+class Task:
+    """One file for a worker."""
+
+    path: str
+    display: str
+    codes: tuple[str, ...]
+    module: str
+    is_package: bool
+
+
+@dataclass(frozen=True, **SLOTS)
+class Outcome:
+    """What a worker sends back for one file."""
+
+    result: FileResult
+    #: SHA-256 of the bytes that were analysed (to detect changes before writing).
+    digest: str = ""
+    #: New file contents when fixes changed the file.
+    fixed: Optional[bytes] = None
+    original_text: Optional[str] = None
+    fixed_text: Optional[str] = None
+    fixes_applied: int = 0
+
+
+@dataclass(frozen=True, **SLOTS)
+class RunOptions:
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+    jobs: int = 0
+    force_exclude: bool = False
+
+
+@dataclass(**SLOTS)
+class CheckRun:
+    """The result of a whole run, ready for reporting."""
+
+    settings: Settings
+    rules: tuple[type[Rule], ...]
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    files: int = 0
+    suppressed: int = 0
+    fixed: int = 0
+    diffs: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+
+
+# -- module names ----------------------------------------------------------------------
+
+
+class _ModuleNames:
+    """Dotted module names from the package structure (``__init__.py`` files)."""
+
+    def __init__(self) -> None:
+        self._packages: dict[Path, str] = {}
+
+    def _package(self, directory: Path) -> str:
+        if directory not in self._packages:
+            name = ""
+            if (directory / "__init__.py").is_file() or (directory / "__init__.pyi").is_file():
+                parent = self._package(directory.parent) if directory.parent != directory else ""
+                name = f"{parent}.{directory.name}" if parent else directory.name
+            self._packages[directory] = name
+        return self._packages[directory]
+
+    def __call__(self, path: Path) -> tuple[str, bool]:
+        package = self._package(path.parent)
+        stem = path.name.rsplit(".", 1)[0]
+        if stem == "__init__":
+            return package, True
+        return (f"{package}.{stem}" if package else stem), False
+
+
+# -- reading files safely --------------------------------------------------------------
+
+
+def read_file(path: str) -> bytes:
+    """Read a regular file without ever blocking on a FIFO or device."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(0, "not a regular file (FIFO, socket or device)")
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+# -- the worker ------------------------------------------------------------------------
+
+
+def _rules_for(codes: Sequence[str]) -> list[type[Rule]]:
+    from memlint.rules import RULES
+
+    wanted = set(codes)
+    return [rule for rule in RULES if rule.code in wanted]
+
+
+def check_task(task: Task, options: EngineOptions, run: RunOptions) -> Outcome:
+    """Analyse (and maybe fix) one file; every failure becomes a FileError."""
+    try:
+        data = read_file(task.path)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return Outcome(
+            FileResult(task.display, error=FileError(task.display, reason.lower(), "io"))
+        )
+    digest = hashlib.sha256(data).hexdigest()
+    rules = _rules_for(task.codes)
+    try:
+        if not (run.fix or run.diff):
+            result = check_source(
+                data, task.display, rules, options, module=task.module, is_package=task.is_package
+            )
+            return Outcome(result, digest)
+        return _fix_task(task, data, digest, rules, options, run)
+    except Exception as exc:  # an engine bug must not take the run down
+        reason = f"internal error: {type(exc).__name__}: {exc} (please report this)"
+        return Outcome(
+            FileResult(task.display, error=FileError(task.display, reason, "internal")), digest
+        )
+
+
+def _fix_task(
+    task: Task,
+    data: bytes,
+    digest: str,
+    rules: list[type[Rule]],
+    options: EngineOptions,
+    run: RunOptions,
+) -> Outcome:
+    try:
+        source = decode_source(data)
+    except SourceError:
+        result = check_source(data, task.display, rules, options)
+        return Outcome(result, digest)
+    new_text, result, applied = fix_source(
+        source.text,
+        task.display,
+        rules,
+        options,
+        unsafe=run.unsafe_fixes,
+        module=task.module,
+        is_package=task.is_package,
+    )
+    if result.error is not None or new_text == source.text:
+        return Outcome(result, digest)
+    return Outcome(
+        result,
+        digest,
+        fixed=source.encode(new_text),
+        original_text=source.text,
+        fixed_text=new_text,
+        fixes_applied=applied,
+    )
+
+
+def _check_chunk(tasks: Sequence[Task], options: EngineOptions, run: RunOptions) -> list[Outcome]:
+    return run_with_big_stack(lambda: [check_task(task, options, run) for task in tasks])
+
+
+def run_with_big_stack(function: Callable[[], T]) -> T:
+    """Run ``function`` in a thread with a large stack and a high recursion limit."""
+    box: list[T] = []
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            box.append(function())
+        except BaseException as exc:  # re-raised in the caller's thread
+            failure.append(exc)
+
+    old_limit = sys.getrecursionlimit()
+    old_size = threading.stack_size()
+    try:
+        threading.stack_size(_STACK_SIZE)
+        sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
+        thread = threading.Thread(target=target, name="memlint-analysis")
+        thread.start()
+        thread.join()
+    finally:
+        threading.stack_size(old_size)
+        sys.setrecursionlimit(old_limit)
+    if failure:
+        raise failure[0]
+    return box[0]
+
+
+# -- the run ---------------------------------------------------------------------------
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))  # type: ignore[attr-defined,unused-ignore]
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def plan_tasks(
+    files: Sequence[SourcePath], settings: Settings, rules: Sequence[type[Rule]]
+) -> list[Task]:
+    names = _ModuleNames()
+    tasks = []
+    for source in files:
+        ignored = ignored_codes_for(settings, source.relative)
+        file_rules = select_rules(rules, ("ALL",), ignored) if ignored else tuple(rules)
+        module, is_package = names(source.path)
+        tasks.append(
+            Task(
+                path=str(source.path),
+                display=source.display,
+                codes=tuple(rule.code for rule in file_rules),
+                module=module,
+                is_package=is_package,
+            )
+        )
+    return tasks
+
+
+def execute(
+    tasks: Sequence[Task],
+    options: EngineOptions,
+    run: RunOptions,
+    *,
+    progress: Optional[Callable[[int], None]] = None,
+) -> Iterator[Outcome]:
+    """Run ``tasks``, in worker processes when there are enough of them."""
+    jobs = run.jobs or default_jobs()
+    if jobs <= 1 or len(tasks) < _POOL_THRESHOLD:
+        for task in tasks:
+            outcome = _check_chunk([task], options, run)[0]
+            if progress:
+                progress(1)
+            yield outcome
+        return
+    chunk = max(1, min(16, len(tasks) // (jobs * 8)))
+    chunks = [tasks[i : i + chunk] for i in range(0, len(tasks), chunk)]
+    yield from _execute_pool(chunks, options, run, jobs, progress)
+
+
+def _execute_pool(
+    chunks: list[Sequence[Task]],
+    options: EngineOptions,
+    run: RunOptions,
+    jobs: int,
+    progress: Optional[Callable[[int], None]],
+) -> Iterator[Outcome]:
+    pending = list(chunks)
+    while pending:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(_check_chunk, c, options, run): c for c in pending}
+            pending = []
+            broken: list[Sequence[Task]] = []
+            for future in concurrent.futures.as_completed(futures):
+                chunk = futures[future]
+                try:
+                    outcomes = future.result()
+                except BrokenProcessPool:
+                    broken.append(chunk)
+                    continue
+                if progress:
+                    progress(len(chunk))
+                yield from outcomes
+        # A worker died (a crash in native code). Files that shared a chunk with
+        # the culprit are retried one per task so the culprit can be named and
+        # the rest still checked; a lone file that crashes is reported.
+        for chunk in broken:
+            if len(chunk) > 1:
+                pending.extend([task] for task in chunk)
+                continue
+            task = chunk[0]
+            if progress:
+                progress(1)
+            reason = "the analysis process crashed on this file (please report this)"
+            yield Outcome(FileResult(task.display, error=FileError(task.display, reason, "crash")))
+
+
+def check_paths(
+    paths: Sequence[str],
+    settings: Settings,
+    rules: Sequence[type[Rule]],
+    run: RunOptions,
+    *,
+    on_start: Optional[Callable[[int], None]] = None,
+    progress: Optional[Callable[[int], None]] = None,
+) -> CheckRun:
+    files, errors = discover(paths, settings, force_exclude=run.force_exclude)
+    result = CheckRun(settings=settings, rules=tuple(rules), errors=list(errors))
+    tasks = plan_tasks(files, settings, rules)
+    options = EngineOptions(target_version=settings.python, rule_options=settings.rule_options)
+    if on_start:
+        on_start(len(tasks))
+    outcomes = list(execute(tasks, options, run, progress=progress))
+    _collect(result, tasks, outcomes, run)
+    return result
+
+
+def check_stdin(
+    data: bytes,
+    filename: str,
+    settings: Settings,
+    rules: Sequence[type[Rule]],
+    run: RunOptions,
+) -> tuple[CheckRun, Optional[bytes]]:
+    """Check (and maybe fix) source from standard input; returns the fixed bytes."""
+    from memlint.discovery import relative_to_root
+
+    source = SourcePath(
+        Path(filename).absolute(), filename, relative_to_root(Path(filename), settings.root)
+    )
+    task = plan_tasks([source], settings, rules)[0]
+    options = EngineOptions(target_version=settings.python, rule_options=settings.rule_options)
+    result = CheckRun(settings=settings, rules=tuple(rules))
+
+    def analyse() -> Outcome:
+        digest = hashlib.sha256(data).hexdigest()
+        if run.fix or run.diff:
+            return _fix_task(task, data, digest, _rules_for(task.codes), options, run)
+        found = check_source(
+            data,
+            filename,
+            _rules_for(task.codes),
+            options,
+            module=task.module,
+            is_package=task.is_package,
+        )
+        return Outcome(found, digest)
+
+    outcome = run_with_big_stack(analyse)
+    _collect(result, [task], [outcome], dataclasses.replace(run, fix=False))
+    fixed = outcome.fixed if run.fix else None
+    return result, fixed
+
+
+def _collect(
+    run_result: CheckRun, tasks: Sequence[Task], outcomes: Sequence[Outcome], run: RunOptions
+) -> None:
+    by_display = {task.display: task for task in tasks}
+    for outcome in outcomes:
+        result = outcome.result
+        run_result.files += 1
+        run_result.suppressed += result.suppressed
+        if result.error is not None:
+            run_result.errors.append(result.error)
+        run_result.findings.extend(result.findings)
+        if outcome.fixed is None or outcome.original_text is None:
+            continue
+        if run.diff and outcome.fixed_text is not None:
+            diff = _unified_diff(result.path, outcome.original_text, outcome.fixed_text)
+            run_result.diffs.append(diff)
+            run_result.fixed += outcome.fixes_applied
+        if run.fix:
+            task = by_display.get(result.path)
+            if task is None:
+                continue
+            from memlint.writer import WriteError, write_if_unchanged
+
+            try:
+                write_if_unchanged(Path(task.path), outcome.fixed, outcome.digest)
+            except WriteError as exc:
+                run_result.errors.append(FileError(result.path, str(exc), "write"))
+                continue
+            run_result.written.append(result.path)
+            run_result.fixed += outcome.fixes_applied
+    run_result.findings.sort(key=lambda f: f.sort_key)
+    run_result.errors.sort(key=lambda e: e.path)
+
+
+def _unified_diff(path: str, old: str, new: str) -> str:
+    return "".join(
+        difflib.unified_diff(split_lines(old), split_lines(new), fromfile=path, tofile=path)
+    )

@@ -1,0 +1,73 @@
+"""Helpers for testing rules: expected-finding markers and one-call linting.
+
+Expected findings are marked on the offending line with a trailing comment:
+``# MEM001`` (any column), ``# MEM001:12`` (column 12), several separated by
+commas (``# MEM001, MEM003``). A ``# noqa`` comment is a suppression, not a marker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any, Mapping, Optional
+
+from memlint.engine import EngineOptions, check_source, fix_source
+from memlint.finding import FileResult
+from memlint.rule import Rule
+
+_MARKER = re.compile(r"(MEM\d{3})(?::(\d+))?")
+
+
+def expected_markers(code: str) -> list[tuple[int, str, Optional[int]]]:
+    """``(line, code, column or None)`` for every marker in ``code``."""
+    found: list[tuple[int, str, Optional[int]]] = []
+    for number, line in enumerate(re.split(r"\r\n|\r|\n", code), start=1):
+        for segment in line.split("#")[1:]:
+            text = segment.strip()
+            if not _MARKER.match(text):
+                continue
+            for match in _MARKER.finditer(text):
+                column = int(match.group(2)) if match.group(2) else None
+                found.append((number, match.group(1), column))
+    return found
+
+
+def options_for(
+    rules: Sequence[type[Rule]],
+    target_version: Optional[tuple[int, int]] = None,
+    rule_options: Optional[Mapping[str, Mapping[str, Any]]] = None,
+) -> EngineOptions:
+    return EngineOptions(
+        target_version=target_version or (3, 12),
+        rule_options=dict(rule_options or {}),
+    )
+
+
+def lint(
+    code: str,
+    rules: Sequence[type[Rule]],
+    *,
+    path: str = "example.py",
+    target_version: Optional[tuple[int, int]] = None,
+    rule_options: Optional[Mapping[str, Mapping[str, Any]]] = None,
+) -> FileResult:
+    return check_source(code, path, rules, options_for(rules, target_version, rule_options))
+
+
+def fix(
+    code: str,
+    rules: Sequence[type[Rule]],
+    *,
+    unsafe: bool = False,
+    path: str = "example.py",
+    target_version: Optional[tuple[int, int]] = None,
+    rule_options: Optional[Mapping[str, Mapping[str, Any]]] = None,
+) -> str:
+    text, _, _ = fix_source(
+        code,
+        path,
+        rules,
+        options_for(rules, target_version, rule_options),
+        unsafe=unsafe,
+    )
+    return text
