@@ -7,6 +7,7 @@ to users (set ``MEMLINT_DEBUG=1`` to see them).
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -17,11 +18,16 @@ import click
 from memlint import __version__, output
 from memlint.config import ConfigError, Settings, load_settings, merge_cli, parse_version
 from memlint.estimates import attach_estimates
-from memlint.rule import Rule
 from memlint.rules import RULES
 from memlint.runner import CheckRun, RunOptions, check_paths, check_stdin, read_file
 
-FORMATS = ("full", "concise", "json")
+FORMATS = ("full", "concise", "json", "sarif", "github")
+#: Machine-readable formats: a module with ``render(run: CheckRun) -> str`` each.
+RENDERERS = {
+    "json": "memlint.report_json",
+    "sarif": "memlint.report_sarif",
+    "github": "memlint.report_github",
+}
 
 
 def _codes(ctx: click.Context, param: click.Parameter, value: Sequence[str]) -> tuple[str, ...]:
@@ -29,6 +35,10 @@ def _codes(ctx: click.Context, param: click.Parameter, value: Sequence[str]) -> 
     for item in value:
         codes.extend(code.strip().upper() for code in item.split(",") if code.strip())
     return tuple(codes)
+
+
+def _split(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(p.strip() for value in values for p in value.split(",") if p.strip())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -75,6 +85,14 @@ def cli() -> None:
 )
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option(
+    "--exclude",
+    multiple=True,
+    help="Patterns to exclude (gitignore style), replacing the configured and default excludes.",
+)
+@click.option(
+    "--extend-exclude", multiple=True, help="Patterns to exclude on top of the configured ones."
+)
+@click.option(
     "--force-exclude", is_flag=True, help="Apply excludes even to files named on the command line."
 )
 @click.option(
@@ -114,6 +132,8 @@ def check(
     fix: bool,
     unsafe_fixes: bool,
     diff: bool,
+    exclude: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
     force_exclude: bool,
     stdin_filename: Optional[str],
     no_cache: bool,
@@ -138,6 +158,8 @@ def check(
             ignore=ignore,
             target_version=target_version,
             cache_dir=cache_dir,
+            exclude=_split(exclude),
+            extend_exclude=_split(extend_exclude),
         )
     except ConfigError as exc:
         _usage(str(exc))
@@ -181,7 +203,7 @@ def _report(
     unsafe: bool,
     diff: bool,
 ) -> None:
-    if output_format not in ("json",):
+    if output_format not in RENDERERS:
         output.print_errors(run.errors)
     handle: Optional[IO[str]] = None
     try:
@@ -194,10 +216,9 @@ def _report(
                     f"Would fix {run.fixed} finding{'s' if run.fixed != 1 else ''}."
                 )
             return
-        if output_format == "json":
-            from memlint import report_json
-
-            output.emit_raw(report_json.render(run), handle)
+        if output_format in RENDERERS:
+            renderer = importlib.import_module(RENDERERS[output_format])
+            output.emit_raw(renderer.render(run), handle)
             return
         if statistics:
             output.emit(output.statistics_lines(run), handle)
@@ -244,16 +265,9 @@ def _fail(message: str) -> None:
 @cli.command("rules")
 def rules_command() -> None:
     """List every rule with its code, name, default severity and fix."""
-    output.rules_table(RULES, {rule.code: _fix_kind(rule) for rule in RULES})
+    from memlint.docgen import fix_kind
 
-
-def _fix_kind(rule: type[Rule]) -> str:
-    """ "safe"/"unsafe"/"-" — derived from the rule's examples, not declared by hand."""
-    if any(example.fixed is not None for example in rule.INVALID):
-        return "safe"
-    if any(example.unsafe_fixed is not None for example in rule.INVALID):
-        return "unsafe"
-    return "-"
+    output.rules_table(RULES, {rule.code: fix_kind(rule) for rule in RULES})
 
 
 @cli.command("explain")

@@ -2,12 +2,11 @@
 
 Configuration comes from the nearest ``pyproject.toml`` with a ``[tool.memlint]``
 table, searched upwards from the paths being checked (or ``--config FILE``).
-Command-line flags win over the file: ``--select`` replaces ``select``, while
-``--extend-select`` and ``--ignore`` add to the file's lists.
-
 Selection works like ruff's: selectors are codes (``MEM001``), prefixes
-(``MEM00``) or ``ALL``; for each rule the most specific matching selector
-decides, and ``ignore`` wins a tie.
+(``MEM00``) or ``ALL``; within one layer the most specific matching selector
+decides for each rule, and ``ignore`` wins a tie. The command line is a second
+layer over the file: ``--select`` starts again from scratch, ``--extend-select``
+adds rules (even ones the file ignores) and ``--ignore`` removes rules.
 """
 
 from __future__ import annotations
@@ -72,6 +71,10 @@ class Settings:
     target_version: Optional[tuple[int, int]] = None
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     cache_dir: Optional[Path] = None
+    #: The command-line layer (``None``: flag not given).
+    cli_select: Optional[tuple[str, ...]] = None
+    cli_extend_select: tuple[str, ...] = ()
+    cli_ignore: tuple[str, ...] = ()
 
     @property
     def python(self) -> tuple[int, int]:
@@ -81,7 +84,20 @@ class Settings:
         return (sys.version_info[0], sys.version_info[1])
 
     def enabled_rules(self, rules: Sequence[type[Rule]]) -> tuple[type[Rule], ...]:
-        return select_rules(rules, (*self.select, *self.extend_select), self.ignore)
+        if self.cli_select is not None:
+            base = select_rules(rules, (*self.cli_select, *self.cli_extend_select), ())
+        else:
+            base = select_rules(rules, (*self.select, *self.extend_select), self.ignore)
+            extra = select_rules(rules, self.cli_extend_select, ())
+            base = tuple(rule for rule in rules if rule in base or rule in extra)
+        removed = set(select_rules(rules, ("ALL",), self.cli_ignore)) if self.cli_ignore else None
+        if removed is None:
+            return base
+        # ``--ignore`` loses to a more specific ``--select``/``--extend-select``.
+        kept = select_rules(
+            rules, (*(self.cli_select or ()), *self.cli_extend_select), self.cli_ignore
+        )
+        return tuple(rule for rule in base if rule in removed or rule in kept)
 
 
 def parse_version(text: str) -> tuple[int, int]:
@@ -218,7 +234,10 @@ def _settings_from_table(
         elif key == "target-version":
             if not isinstance(value, str):
                 raise ConfigError(f"{path}: target-version must be a string like 'py312'")
-            changes["target_version"] = parse_version(value)
+            try:
+                changes["target_version"] = parse_version(value)
+            except ConfigError as exc:
+                raise ConfigError(f"{path}: {exc}") from None
         elif key == "cache-dir":
             if not isinstance(value, str):
                 raise ConfigError(f"{path}: cache-dir must be a string")
@@ -282,20 +301,24 @@ def merge_cli(
     ignore: Sequence[str] = (),
     target_version: Optional[str] = None,
     cache_dir: Optional[str] = None,
+    exclude: Sequence[str] = (),
+    extend_exclude: Sequence[str] = (),
 ) -> Settings:
     """Apply command-line flags on top of the file's settings."""
     check_selectors(select, rules, "--select")
     check_selectors(extend_select, rules, "--extend-select")
     check_selectors(ignore, rules, "--ignore")
-    changes: dict[str, Any] = {}
-    if select:
-        changes["select"] = tuple(select)
-    if extend_select:
-        changes["extend_select"] = (*settings.extend_select, *extend_select)
-    if ignore:
-        changes["ignore"] = (*settings.ignore, *ignore)
+    changes: dict[str, Any] = {
+        "cli_select": tuple(select) if select else None,
+        "cli_extend_select": tuple(extend_select),
+        "cli_ignore": tuple(ignore),
+    }
     if target_version is not None:
         changes["target_version"] = parse_version(target_version)
     if cache_dir is not None:
         changes["cache_dir"] = Path(cache_dir).resolve()
+    if exclude:
+        changes["exclude"] = tuple(exclude)
+    if extend_exclude:
+        changes["extend_exclude"] = (*settings.extend_exclude, *extend_exclude)
     return replace(settings, **changes)

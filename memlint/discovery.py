@@ -17,7 +17,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 import pathspec
 
@@ -84,19 +84,27 @@ class _Walker:
             self._gitignores[directory] = spec
         return self._gitignores[directory]
 
-    def excluded(self, path: Path, *, is_dir: bool) -> bool:
+    def excluded(
+        self,
+        path: Path,
+        *,
+        is_dir: bool,
+        floor: Optional[Path] = None,
+        base: Optional[Path] = None,
+    ) -> bool:
         absolute = path.absolute()
-        relative = relative_to_root(absolute, self.root)
+        relative = relative_to_root(absolute, base or self.root)
         if self.exclude.matches(relative, is_dir=is_dir):
             return True
         # Plain names in exclude ("build") match anywhere, even outside the root.
         if self.exclude.matches(absolute.name, is_dir=is_dir):
             return True
-        return self._gitignored(absolute, is_dir=is_dir)
+        return self.gitignored(absolute, is_dir=is_dir, floor=floor)
 
-    def _gitignored(self, path: Path, *, is_dir: bool) -> bool:
+    def gitignored(self, path: Path, *, is_dir: bool, floor: Optional[Path] = None) -> bool:
         # Every .gitignore from the path's directory up to the repository (or
-        # project) root applies, relative to the directory that holds it.
+        # project) root applies, relative to the directory that holds it; none
+        # above ``floor``, a directory the user asked for explicitly.
         directory = path.parent
         while True:
             spec = self._gitignore(directory)
@@ -104,7 +112,7 @@ class _Walker:
                 relative = path.relative_to(directory).as_posix()
                 if spec.matches(relative, is_dir=is_dir):
                     return True
-            if directory == self.root or (directory / ".git").exists():
+            if directory == floor or directory == self.root or (directory / ".git").exists():
                 return False
             if directory.parent == directory:
                 return False
@@ -137,7 +145,15 @@ def discover(
         if stat.S_ISDIR(info.st_mode):
             if force_exclude and walker.excluded(path, is_dir=True):
                 continue
-            _walk(path, walker, add, errors)
+            # A directory named on the command line is checked even when a
+            # .gitignore above it ignores it (e.g. a Python install inside a
+            # git-managed tool directory); .gitignore files inside it still apply.
+            # Likewise for excludes: inside an excluded directory named explicitly,
+            # patterns are matched relative to that directory.
+            top = path.absolute()
+            floor = top if walker.gitignored(top, is_dir=True) else None
+            base = top if walker.excluded(top, is_dir=True) else None
+            _walk(path, walker, add, errors, floor, base)
         elif stat.S_ISREG(info.st_mode):
             if force_exclude and walker.excluded(path, is_dir=False):
                 continue
@@ -147,7 +163,14 @@ def discover(
     return found, errors
 
 
-def _walk(top: Path, walker: _Walker, add: object, errors: list[FileError]) -> None:
+def _walk(
+    top: Path,
+    walker: _Walker,
+    add: Callable[[Path], None],
+    errors: list[FileError],
+    floor: Optional[Path],
+    base: Optional[Path],
+) -> None:
     pending = [top]
     while pending:
         directory = pending.pop()
@@ -161,19 +184,19 @@ def _walk(top: Path, walker: _Walker, add: object, errors: list[FileError]) -> N
             path = Path(entry.path)
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    if not walker.excluded(path, is_dir=True):
+                    if not walker.excluded(path, is_dir=True, floor=floor, base=base):
                         subdirs.append(path)
                     continue
                 if not entry.name.endswith(PYTHON_SUFFIXES):
                     continue
-                if walker.excluded(path, is_dir=False):
+                if walker.excluded(path, is_dir=False, floor=floor, base=base):
                     continue
                 mode = entry.stat(follow_symlinks=True).st_mode
             except OSError as exc:
                 errors.append(FileError(display_path(path), _os_reason(exc), "io"))
                 continue
             if stat.S_ISREG(mode):
-                add(path)  # type: ignore[operator]
+                add(path)
             elif stat.S_ISDIR(mode):
                 continue  # a link to a directory named *.py: not followed
             else:

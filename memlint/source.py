@@ -22,6 +22,8 @@ from typing import Optional
 from memlint._compat import SLOTS
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+#: PEP 263: a comment line containing ``coding[:=]<name>``.
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+", re.M)
 
 
 class SourceError(Exception):
@@ -56,8 +58,10 @@ def decode_source(data: bytes) -> SourceText:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        # detect_encoding's messages name the cookie; keep them, minus the noise.
-        raise SourceError(f"bad coding cookie: {_first_line(str(exc))}") from None
+        if _COOKIE.search(b"\n".join(data.splitlines()[:2])):
+            raise SourceError(f"bad coding cookie: {_first_line(str(exc))}") from None
+        # No cookie: the first lines are simply not UTF-8; report where.
+        encoding = "utf-8"
     body = data[len(codecs.BOM_UTF8) :] if bom else data
     if encoding == "utf-8-sig":
         encoding = "utf-8"

@@ -20,6 +20,8 @@ _ENUM_BASES = frozenset(
 )
 _NOT_INSTANCE_METHOD = frozenset({"builtins.staticmethod", "builtins.classmethod"})
 _DEFAULT_MAXSIZE = 128
+#: Methods Python calls with the class, not an instance, as first argument.
+_IMPLICIT_CLASSMETHODS = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
 
 
 @dataclass(frozen=True, **SLOTS)
@@ -144,6 +146,11 @@ class UnboundedCache(Rule):
             "        return x\n    return inner\n"
         ),
         Valid("import functools\nwrapped = functools.lru_cache(maxsize=10)(len)\n"),
+        # ``__new__`` receives the class, not an instance.
+        Valid(
+            "import functools\nclass P:\n    @functools.lru_cache()\n"
+            "    def __new__(cls, root):\n        return super().__new__(cls)\n"
+        ),
         Valid("import functools\nSIZE = 100\n@functools.lru_cache(maxsize=SIZE)\ndef f(x): ...\n"),
     )
     INVALID = (
@@ -261,6 +268,8 @@ class UnboundedCache(Rule):
             if cache is None:
                 continue
             kinds = _NOT_INSTANCE_METHOD.intersection(qualified)
+            if node.name.value in _IMPLICIT_CLASSMETHODS:
+                kinds = kinds | {"builtins.classmethod"}
             nparams = param_count(node.params)
             if isinstance(enclosing, cst.ClassDef) and not kinds:
                 self._check_method(node, decorator, cache, enclosing, nparams)

@@ -20,9 +20,7 @@ RULES = rules_under_test()
 FILES = sorted(p for p in FIXTURES.rglob("*.py") if p.is_file())
 
 
-@pytest.mark.parametrize(
-    "path", FILES, ids=[p.relative_to(FIXTURES).as_posix() for p in FILES]
-)
+@pytest.mark.parametrize("path", FILES, ids=[p.relative_to(FIXTURES).as_posix() for p in FILES])
 def test_fixture_findings_match_markers(path: Path) -> None:
     code = path.read_text(encoding="utf-8")
     assert code.startswith("#"), "a fixture's first line says what it covers"
@@ -30,9 +28,7 @@ def test_fixture_findings_match_markers(path: Path) -> None:
     codes = {rule.code for rule in RULES}
     result = lint(code, RULES, path=name)
     assert result.error is None, result.error
-    expected = sorted(
-        (line, c) for line, c, _ in expected_markers(code) if c in codes
-    )
+    expected = sorted((line, c) for line, c, _ in expected_markers(code) if c in codes)
     got = sorted((f.line, f.code) for f in result.findings)
     assert got == expected, "\n".join(
         f"{f.line}:{f.column} {f.code} {f.message}" for f in result.findings
