@@ -16,6 +16,7 @@ For one file:
 from __future__ import annotations
 
 import ast
+import dataclasses
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, Sequence, Union
@@ -23,13 +24,15 @@ from typing import Any, Mapping, Optional, Sequence, Union
 import libcst as cst
 
 from memlint._compat import SLOTS
+from memlint.facts import ModuleFacts, collect_facts
 from memlint.finding import Applicability, FileError, FileResult, Finding
 from memlint.fixes import apply_edits, materialize
 from memlint.index import ModuleIndex, build_index
 from memlint.positions import node_spans
+from memlint.project import Project
 from memlint.rule import Report, Rule, RuleContext
 from memlint.source import LineIndex, SourceError, SourceText, decode_source
-from memlint.suppress import scan, skips_file
+from memlint.suppress import Suppressions, scan, skips_file
 
 
 @dataclass(frozen=True, **SLOTS)
@@ -61,13 +64,19 @@ def check_source(
         return FileResult(path, skipped=True)
 
     tree, syntax_error = _parse_ast(text, path)
+    facts: Optional[ModuleFacts] = None
+    file_rules = [rule for rule in rules if not rule.project]
     if tree is not None:
         index = build_index(tree, module, is_package)
-        wanted = [rule for rule in rules if rule.applies_to(index, text)]
+        if len(file_rules) < len(rules):
+            facts = collect_facts(tree, index, text, module, path, scan(text).lines)
+        wanted = [rule for rule in file_rules if rule.applies_to(index, text)]
         if not wanted:
-            return FileResult(path)
+            return FileResult(path, facts=facts)
     else:
-        wanted = list(rules)
+        wanted = file_rules
+        if not wanted and syntax_error is not None:
+            return FileResult(path, error=syntax_error)
 
     try:
         cst_module = cst.parse_module(text)
@@ -85,9 +94,10 @@ def check_source(
 
     try:
         reports = _run_rules(cst_module, path, index, wanted, options)
-        return _findings(path, text, source, cst_module, reports, options)
+        result = _findings(path, text, source, cst_module, reports, options)
     except RecursionError:
         return FileResult(path, error=_too_deep(path))
+    return dataclasses.replace(result, facts=facts) if facts is not None else result
 
 
 def _text_source(text: str) -> SourceText:
@@ -243,3 +253,44 @@ def fix_source(
         text = new_text
         result = check_source(text, path, rules, options, module=module, is_package=is_package)
     return text, result, total
+
+
+def check_project(
+    results: Sequence[FileResult], rules: Sequence[type[Rule]], options: EngineOptions
+) -> list[Finding]:
+    """Run the project rules over the joined facts of ``results`` (phase two)."""
+    project_rules = [rule for rule in rules if rule.project]
+    facts = [r.facts for r in results if isinstance(r.facts, ModuleFacts)]
+    if not project_rules or not facts:
+        return []
+    project = Project(facts)
+    suppressions = {f.path: Suppressions(f.suppressions) for f in facts}
+    findings = []
+    for rule in project_rules:
+        reports = rule.check_project(
+            project, options.rule_options.get(rule.code, {}), options.target_version
+        )
+        for report in reports:
+            span = report.span
+            file_suppressions = suppressions.get(report.path)
+            if file_suppressions is not None and file_suppressions.suppresses(
+                rule.code, span.line, span.end_line
+            ):
+                continue
+            findings.append(
+                Finding(
+                    code=rule.code,
+                    name=rule.name,
+                    path=report.path,
+                    line=span.line,
+                    column=span.column,
+                    end_line=span.end_line,
+                    end_column=span.end_column,
+                    message=report.message,
+                    severity=report.severity,
+                    confidence=report.confidence,
+                    details=report.details,
+                )
+            )
+    findings.sort(key=lambda f: f.sort_key)
+    return findings

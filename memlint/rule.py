@@ -21,8 +21,9 @@ from typing import Any, ClassVar, Mapping, Optional, Sequence, Union
 import libcst as cst
 
 from memlint._compat import SLOTS
-from memlint.finding import Applicability, Confidence, Estimate, Finding, Severity
+from memlint.finding import Applicability, Confidence, Estimate, Finding, Severity, Span
 from memlint.index import ModuleIndex, qualified_name
+from memlint.project import Project
 
 #: The sections every rule's docstring must have, in this order.
 DOC_SECTIONS = (
@@ -157,6 +158,18 @@ class Report:
 
 
 @dataclass(frozen=True, **SLOTS)
+class ProjectReport:
+    """A finding from the project-wide join, with its place in a file."""
+
+    path: str
+    span: Span
+    message: str
+    severity: Severity
+    confidence: Confidence = Confidence.HIGH
+    details: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True, **SLOTS)
 class RuleContext:
     """What a rule may know about the file it is looking at."""
 
@@ -189,6 +202,9 @@ class Rule(cst.BatchableCSTVisitor):
     options: ClassVar[Mapping[str, Any]] = {}
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()
+    #: Project rules judge the joined facts of every file (``check_project``)
+    #: instead of visiting one file's tree.
+    project: ClassVar[bool] = False
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__()
@@ -205,6 +221,13 @@ class Rule(cst.BatchableCSTVisitor):
         parse for files no selected rule could match.
         """
         return True
+
+    @classmethod
+    def check_project(
+        cls, project: Project, options: Mapping[str, Any], target_version: tuple[int, int]
+    ) -> Sequence[ProjectReport]:
+        """Findings of a project rule over the joined facts of the whole run."""
+        return ()
 
     # -- reporting ----------------------------------------------------------------
 

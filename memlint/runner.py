@@ -25,7 +25,7 @@ from typing import Optional, TypeVar
 from memlint._compat import SLOTS
 from memlint.config import Settings, ignored_codes_for, select_rules
 from memlint.discovery import SourcePath, discover
-from memlint.engine import EngineOptions, check_source, fix_source
+from memlint.engine import EngineOptions, check_project, check_source, fix_source
 from memlint.finding import FileError, FileResult, Finding
 from memlint.fixes import split_lines
 from memlint.rule import Rule
@@ -345,6 +345,7 @@ def check_paths(
         on_start(len(tasks))
     outcomes = list(execute(tasks, options, run, progress=progress))
     _collect(result, tasks, outcomes, run)
+    _join(result, tasks, outcomes, rules, options)
     return result
 
 
@@ -381,6 +382,7 @@ def check_stdin(
 
     outcome = run_with_big_stack(analyse)
     _collect(result, [task], [outcome], dataclasses.replace(run, fix=False))
+    _join(result, [task], [outcome], rules, options)
     fixed = outcome.fixed if run.fix else None
     return result, fixed
 
@@ -417,6 +419,22 @@ def _collect(
             run_result.fixed += outcome.fixes_applied
     run_result.findings.sort(key=lambda f: f.sort_key)
     run_result.errors.sort(key=lambda e: e.path)
+
+
+def _join(
+    run_result: CheckRun,
+    tasks: Sequence[Task],
+    outcomes: Sequence[Outcome],
+    rules: Sequence[type[Rule]],
+    options: EngineOptions,
+) -> None:
+    """Phase two: project rules over every file's facts, minus per-file ignores."""
+    if not any(rule.project for rule in rules):
+        return
+    enabled = {task.display: set(task.codes) for task in tasks}
+    found = check_project([o.result for o in outcomes], rules, options)
+    run_result.findings.extend(f for f in found if f.code in enabled.get(f.path, ()))
+    run_result.findings.sort(key=lambda f: f.sort_key)
 
 
 def _unified_diff(path: str, old: str, new: str) -> str:

@@ -7,11 +7,12 @@ commas (``# MEM001, MEM003``). A ``# noqa`` comment is a suppression, not a mark
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from typing import Any, Mapping, Optional
 
-from memlint.engine import EngineOptions, check_source, fix_source
+from memlint.engine import EngineOptions, check_project, check_source, fix_source
 from memlint.finding import FileResult
 from memlint.rule import Rule
 
@@ -51,7 +52,52 @@ def lint(
     target_version: Optional[tuple[int, int]] = None,
     rule_options: Optional[Mapping[str, Mapping[str, Any]]] = None,
 ) -> FileResult:
-    return check_source(code, path, rules, options_for(rules, target_version, rule_options))
+    options = options_for(rules, target_version, rule_options)
+    result = check_source(code, path, rules, options)
+    return _with_project_findings([result], rules, options)[0]
+
+
+def lint_project(
+    files: Mapping[str, str],
+    rules: Sequence[type[Rule]],
+    *,
+    target_version: Optional[tuple[int, int]] = None,
+    rule_options: Optional[Mapping[str, Mapping[str, Any]]] = None,
+) -> list[FileResult]:
+    """Lint several files as one project; keys are paths like ``pkg/mod.py``."""
+    options = options_for(rules, target_version, rule_options)
+    results = []
+    for path, code in files.items():
+        module, is_package = module_name(path)
+        results.append(
+            check_source(code, path, rules, options, module=module, is_package=is_package)
+        )
+    return _with_project_findings(results, rules, options)
+
+
+def module_name(path: str) -> tuple[str, bool]:
+    """Dotted module name of a relative path, as if every directory were a package."""
+    parts = path.replace("\\", "/").split("/")
+    stem = parts[-1].rsplit(".", 1)[0]
+    if stem == "__init__":
+        return ".".join(parts[:-1]), True
+    return ".".join([*parts[:-1], stem]), False
+
+
+def _with_project_findings(
+    results: list[FileResult], rules: Sequence[type[Rule]], options: EngineOptions
+) -> list[FileResult]:
+    found = check_project(results, rules, options)
+    if not found:
+        return results
+    merged = []
+    for result in results:
+        extra = tuple(f for f in found if f.path == result.path)
+        if extra:
+            findings = tuple(sorted((*result.findings, *extra), key=lambda f: f.sort_key))
+            result = dataclasses.replace(result, findings=findings)
+        merged.append(result)
+    return merged
 
 
 def fix(
