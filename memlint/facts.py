@@ -367,15 +367,14 @@ class _Scanner:
                     self._dynamic_use(target, "setattr")
         elif callee == "builtins.vars" and node.args:
             self._dict_use(node.args[0])
-        elif callee in _WEAKREF_FACTORIES or callee == "weakref.finalize":
-            if node.args:
-                target = node.args[0]
-                if owner is not None and _is_name(target, self_name):
-                    owner.weakref_self = True
-                else:
-                    bound = self._bound_callee(target)
-                    if bound is not None:
-                        self.weakly_referenced.add(bound)
+        elif (callee in _WEAKREF_FACTORIES or callee == "weakref.finalize") and node.args:
+            target = node.args[0]
+            if owner is not None and _is_name(target, self_name):
+                owner.weakref_self = True
+            else:
+                bound = self._bound_callee(target)
+                if bound is not None:
+                    self.weakly_referenced.add(bound)
         if not isinstance(node.func, ast.Attribute) or function is None:
             return
         method = node.func.attr
@@ -517,9 +516,9 @@ class _Scanner:
             owner.dynamic.add("functools.cached_property")
         if name == "__init__":
             owner.init_params = params[1:]
-        if "builtins.classmethod" in decorators or "builtins.staticmethod" in decorators:
-            if _returns_instance(node, owner.node.name, params[:1]):
-                owner.factories.append(name)
+        builds = "builtins.classmethod" in decorators or "builtins.staticmethod" in decorators
+        if builds and _returns_instance(node, owner.node.name, params[:1]):
+            owner.factories.append(name)
 
     def _resolve_back_references(
         self, owner: _ClassState, function: _FunctionState, method: str
@@ -675,9 +674,12 @@ def _returns_instance(node: FunctionNode, class_name: str, first: tuple[str, ...
     """Whether a classmethod/staticmethod builds an instance (``cls(...)``/``Name(...)``)."""
     names = {class_name, *first}
     for child in ast.walk(node):
-        if isinstance(child, ast.Call) and isinstance(child.func, ast.Name):
-            if child.func.id in names:
-                return True
+        if (
+            isinstance(child, ast.Call)
+            and isinstance(child.func, ast.Name)
+            and child.func.id in names
+        ):
+            return True
     return False
 
 
