@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from memlint.finding import Applicability, Estimate, FileError, Finding
+from memlint.model import CostTable
 from memlint.rule import Rule
 from memlint.runner import CheckRun
 from memlint.source import LineIndex
@@ -284,27 +285,32 @@ def rules_table(rules: Sequence[type[Rule]], fixable: dict[str, str]) -> None:
     console.print(table)
 
 
-def explain(rule: type[Rule], cost_table: Optional[tuple[str, list[str], list[list[str]]]]) -> None:
+def explain(rule: type[Rule], cost_table: Optional[CostTable]) -> None:
     console = stdout()
     docs = rule.docs()
-    heading = f"# {rule.code} {rule.name}\n\n"
-    body = heading + docs.markdown()
+    body = f"# {rule.code} {rule.name}\n\n" + docs.markdown()
     if console.is_terminal:
         console.print(Markdown(body))
     else:
         console.print(Text(body))
     if cost_table is None:
         return
-    title, header, rows = cost_table
+    cells = [[_cell(value) for value in row] for row in cost_table.rows]
     if console.is_terminal:
-        table = Table(title=title)
-        for column in header:
+        table = Table(title=cost_table.title, caption=cost_table.note or None)
+        for column in cost_table.columns:
             table.add_column(column, justify="right")
-        for row in rows:
+        for row in cells:
             table.add_row(*row)
         console.print(table)
-    else:
-        console.print(Text(f"\n{title}"))
-        console.print(Text("\t".join(header)))
-        for row in rows:
-            console.print(Text("\t".join(row)))
+        return
+    console.print(Text(f"\n{cost_table.title}"))
+    console.print(Text("\t".join(cost_table.columns)))
+    for row in cells:
+        console.print(Text("\t".join(row)))
+    if cost_table.note:
+        console.print(Text(cost_table.note))
+
+
+def _cell(value: object) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)

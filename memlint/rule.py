@@ -23,6 +23,7 @@ import libcst as cst
 from memlint._compat import SLOTS
 from memlint.finding import Applicability, Confidence, Estimate, Finding, Severity, Span
 from memlint.index import ModuleIndex, qualified_name
+from memlint.model import CostTable
 from memlint.project import Project
 
 #: The sections every rule's docstring must have, in this order.
@@ -260,10 +261,8 @@ class Rule(cst.BatchableCSTVisitor):
         return None
 
     @classmethod
-    def cost_table(
-        cls, python: tuple[int, int]
-    ) -> Optional[tuple[str, list[str], list[list[str]]]]:
-        """``(title, header, rows)`` of what the pattern costs on ``python``."""
+    def cost_table(cls, python: tuple[int, int]) -> Optional[CostTable]:
+        """What the pattern costs on ``python``, for ``memlint explain``."""
         return None
 
     # -- documentation ------------------------------------------------------------

@@ -9,7 +9,15 @@ import libcst as cst
 
 from memlint._compat import SLOTS
 from memlint.cstutil import call_argument, is_none, module_bindings, module_functions, param_count
-from memlint.finding import Applicability, Confidence, Severity
+from memlint.finding import Applicability, Confidence, Estimate, Finding, Severity
+from memlint.model import (
+    CostTable,
+    format_version,
+    lru_cache_entry_size,
+    lru_cache_table,
+    lru_link_size,
+    pymalloc_resident,
+)
 from memlint.index import ModuleIndex
 from memlint.rule import FixPlan, Invalid, Replace, Rule, RuleContext, Valid
 
@@ -94,10 +102,13 @@ class UnboundedCache(Rule):
     module-level function, or `functools.cached_property` for argument-less methods).
 
     ## Memory cost
-    Each entry of an unbounded `lru_cache` costs about 110 bytes on 64-bit CPython
-    3.9–3.13 (the key tuple plus the cache dict's share), plus the arguments and the
-    result it keeps alive; a bounded cache adds a 56-byte link per entry but caps the
-    count. `memlint run` reads `cache_info()` at the peak to count the entries.
+    The cache's own bookkeeping per entry is small: about 37 bytes for one int or str
+    argument (the argument itself is the key; the rest is the cache dict's share), about
+    93 bytes for two arguments (a key tuple) on 64-bit CPython 3.8–3.13; a bounded cache
+    adds a 56-byte link per entry but caps the count. The real cost is what each entry
+    keeps alive: the argument objects and the result, for the life of the process, and
+    on a method the instance itself. `memlint run` reads `cache_info()` at the peak to
+    count the entries; `memlint explain MEM002 --python 3.12` prints the table.
 
     ## References
     - https://docs.python.org/3/library/functools.html#functools.lru_cache
@@ -275,7 +286,8 @@ class UnboundedCache(Rule):
                 self._check_method(node, decorator, cache, enclosing, nparams)
             elif cache.unbounded and nparams > (1 if "builtins.classmethod" in kinds else 0):
                 # A classmethod's ``cls`` does not vary; every other argument can.
-                self._report_unbounded(decorator, cache, _function_label(node, enclosing))
+                nargs = nparams - (1 if "builtins.classmethod" in kinds else 0)
+                self._report_unbounded(decorator, cache, _function_label(node, enclosing), nargs)
 
     def _check_method(
         self,
@@ -290,7 +302,7 @@ class UnboundedCache(Rule):
             return  # keyed on a finite set of immortal members
         if self._is_enum(owner):
             if cache.unbounded:
-                self._report_unbounded(decorator, cache, label)
+                self._report_unbounded(decorator, cache, label, nparams - 1)
             return
         if cache.unbounded:
             self.report(
@@ -299,7 +311,7 @@ class UnboundedCache(Rule):
                 "`self`, so it keeps every instance it has seen alive for the life of the "
                 "class and grows without limit.",
                 severity=Severity.HIGH,
-                details={"function": label, "maxsize": None, "method": True, "typed": cache.typed},
+                details=_details(label, None, True, cache, nparams - 1),
             )
         else:
             self.report(
@@ -309,21 +321,18 @@ class UnboundedCache(Rule):
                 "outside the instance or use `functools.cached_property`.",
                 severity=Severity.LOW,
                 confidence=Confidence.MEDIUM,
-                details={
-                    "function": label,
-                    "maxsize": cache.maxsize,
-                    "method": True,
-                    "typed": cache.typed,
-                },
+                details=_details(label, cache.maxsize, True, cache, nparams - 1),
             )
 
-    def _report_unbounded(self, node: cst.Decorator, cache: _Cache, label: str) -> None:
+    def _report_unbounded(
+        self, node: cst.Decorator, cache: _Cache, label: str, nargs: int
+    ) -> None:
         self.report(
             node.decorator,
             f"Unbounded `{_api_name(cache)}` on `{label}` keeps every distinct argument "
             "and result alive for the life of the process; give it a `maxsize`.",
             fix=self._fix(node.decorator, cache),
-            details={"function": label, "maxsize": None, "method": False, "typed": cache.typed},
+            details=_details(label, None, False, cache, nargs),
         )
 
     # -- call form: cache(f), lru_cache(maxsize=None)(f) ------------------------------
@@ -345,10 +354,13 @@ class UnboundedCache(Rule):
             cache = _Cache(_CACHE, None, False)
         else:
             return
+        nargs = 1
         if isinstance(wrapped, cst.Name):
             target = module_functions(self.context.module).get(wrapped.value)
-            if target is not None and param_count(target.params) == 0:
-                return
+            if target is not None:
+                nargs = param_count(target.params)
+                if nargs == 0:
+                    return
             label = wrapped.value
         else:
             label = "the wrapped function"
@@ -357,8 +369,43 @@ class UnboundedCache(Rule):
             f"Unbounded `{_api_name(cache)}` around `{label}` keeps every distinct argument "
             "and result alive for the life of the process; give it a `maxsize`.",
             fix=self._fix(func, cache) if isinstance(func, cst.Call) else None,
-            details={"function": label, "maxsize": None, "method": False, "typed": cache.typed},
+            details=_details(label, None, False, cache, nargs),
         )
+
+    # -- cost -----------------------------------------------------------------------
+
+    @classmethod
+    def estimate(cls, finding: Finding, python: tuple[int, int]) -> Optional[Estimate]:
+        nargs = max(int(finding.detail("nargs", 1)), 1)
+        typed = bool(finding.detail("typed", False))
+        method = bool(finding.detail("method", False))
+        if finding.detail("maxsize") is None:
+            entry = lru_cache_entry_size(python, bounded=False, typed=typed, nargs=nargs)
+            note = "per entry beyond the bound a maxsize would set, plus the arguments and "
+            note += "result each entry keeps alive (unknown statically)"
+        else:
+            entry = lru_cache_entry_size(python, bounded=True, typed=typed, nargs=nargs)
+            note = "per entry, plus the instance (`self`) and arguments each entry keeps alive"
+        if method:
+            note += "; entries also pin the instances they were called on"
+        # The entry is a key tuple (when there is more than one argument) plus a
+        # share of the cache dict; round each allocated block as pymalloc would.
+        link = lru_link_size(python) if finding.detail("maxsize") is not None else 0
+        resident = pymalloc_resident(entry - link, python) + (
+            pymalloc_resident(link, python) if link else 0
+        )
+        return Estimate(
+            bytes_saved=entry,
+            resident_bytes_saved=resident,
+            unit="entry",
+            method="modelled",
+            python=format_version(python),
+            note=note,
+        )
+
+    @classmethod
+    def cost_table(cls, python: tuple[int, int]) -> Optional[CostTable]:
+        return lru_cache_table(python)
 
     # -- classification -------------------------------------------------------------
 
@@ -442,6 +489,18 @@ class UnboundedCache(Rule):
 _EQUAL = cst.AssignEqual(
     whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
 )
+
+
+def _details(
+    label: str, maxsize: Optional[int], method: bool, cache: _Cache, nargs: int
+) -> dict[str, object]:
+    return {
+        "function": label,
+        "maxsize": maxsize,
+        "method": method,
+        "typed": cache.typed,
+        "nargs": max(nargs, 0),
+    }
 
 
 def _decorator_callee(expr: cst.BaseExpression) -> cst.BaseExpression:
