@@ -10,6 +10,7 @@ import libcst as cst
 from memlint._compat import SLOTS
 from memlint.cstutil import call_argument, is_none, module_bindings, module_functions, param_count
 from memlint.finding import Applicability, Confidence, Estimate, Finding, Severity
+from memlint.index import ModuleIndex
 from memlint.model import (
     CostTable,
     format_version,
@@ -18,7 +19,6 @@ from memlint.model import (
     lru_link_size,
     pymalloc_resident,
 )
-from memlint.index import ModuleIndex
 from memlint.rule import FixPlan, Invalid, Replace, Rule, RuleContext, Valid
 
 _LRU_CACHE = "functools.lru_cache"
@@ -324,9 +324,7 @@ class UnboundedCache(Rule):
                 details=_details(label, cache.maxsize, True, cache, nparams - 1),
             )
 
-    def _report_unbounded(
-        self, node: cst.Decorator, cache: _Cache, label: str, nargs: int
-    ) -> None:
+    def _report_unbounded(self, node: cst.Decorator, cache: _Cache, label: str, nargs: int) -> None:
         self.report(
             node.decorator,
             f"Unbounded `{_api_name(cache)}` on `{label}` keeps every distinct argument "
