@@ -73,6 +73,11 @@ def check_source(
         wanted = [rule for rule in file_rules if rule.applies_to(index, text)]
         if not wanted:
             return FileResult(path, facts=facts)
+        if index.depth > MAX_DEPTH:
+            # LibCST's parser slows down sharply and can exhaust the C stack on
+            # expressions nested this deep; no real program gets near it.
+            reason = f"too deeply nested to analyse (depth {index.depth}, limit {MAX_DEPTH})"
+            return FileResult(path, error=FileError(path, reason, "syntax"), facts=facts)
     else:
         wanted = file_rules
         if not wanted and syntax_error is not None:
@@ -81,10 +86,12 @@ def check_source(
     try:
         cst_module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        error = syntax_error or FileError(
-            path, f"syntax error: {exc.message}", "syntax", exc.raw_line, exc.raw_column + 1
-        )
-        return FileResult(path, error=error)
+        if syntax_error is not None:
+            return FileResult(path, error=syntax_error)
+        # Python accepts the file but LibCST does not (a LibCST limitation).
+        reason = f"LibCST cannot parse this file: {_first_line(exc.message)}"
+        error = FileError(path, reason, "parser", exc.raw_line, exc.raw_column + 1)
+        return FileResult(path, error=error, facts=facts)
     except (RecursionError, MemoryError):
         return FileResult(path, error=_too_deep(path))
     if tree is None:
@@ -98,6 +105,15 @@ def check_source(
     except RecursionError:
         return FileResult(path, error=_too_deep(path))
     return dataclasses.replace(result, facts=facts) if facts is not None else result
+
+
+#: Deepest ``ast`` nesting handed to LibCST (stdlib maximum: 33).
+MAX_DEPTH = 500
+
+
+def _first_line(text: str) -> str:
+    stripped = text.strip()
+    return stripped.splitlines()[0] if stripped else "unknown error"
 
 
 def _text_source(text: str) -> SourceText:

@@ -53,6 +53,8 @@ class ModuleIndex:
     called: frozenset[str]
     has_candidate_defaults: bool
     has_class_level_containers: bool
+    #: Deepest nesting of the ``ast`` tree (real code stays below ~40).
+    depth: int = 0
 
     def qualify(self, name: str) -> Optional[str]:
         """The qualified name a module-level ``name`` refers to, if known.
@@ -201,8 +203,15 @@ def build_index(tree: ast.Module, module: str = "", is_package: bool = False) ->
             push(stmt.orelse)  # type: ignore[attr-defined]
             push(stmt.finalbody)  # type: ignore[attr-defined]
 
-    # One walk over every node for the triggers and for ``global`` declarations.
-    for node in ast.walk(tree):
+    # One walk over every node for the triggers, ``global`` declarations and the
+    # nesting depth (LibCST's parser and visitors recurse per level).
+    depth = 0
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        if level > depth:
+            depth = level
+        stack.extend((child, level + 1) for child in ast.iter_child_nodes(node))
         if isinstance(node, ast.Attribute):
             attributes.add(node.attr)
         elif isinstance(node, ast.Call):
@@ -242,4 +251,5 @@ def build_index(tree: ast.Module, module: str = "", is_package: bool = False) ->
         called=frozenset(called),
         has_candidate_defaults=candidate_defaults,
         has_class_level_containers=class_containers,
+        depth=depth,
     )
