@@ -19,7 +19,14 @@ from memlint import __version__, output
 from memlint.config import ConfigError, Settings, load_settings, merge_cli, parse_version
 from memlint.estimates import attach_estimates
 from memlint.rules import RULES
-from memlint.runner import CheckRun, RunOptions, check_paths, check_stdin, read_file
+from memlint.runner import (
+    CheckRun,
+    RunOptions,
+    check_paths,
+    check_stdin,
+    open_cache,
+    read_file,
+)
 
 FORMATS = ("full", "concise", "json", "sarif", "github")
 #: Machine-readable formats: a module with ``render(run: CheckRun) -> str`` each.
@@ -180,9 +187,16 @@ def check(
             stdin_data, stdin_filename or "-", settings, rules, run_options
         )
     else:
+        cache = None if no_cache else open_cache(settings)
         with output.progress_bar() as (on_start, advance):
             run = check_paths(
-                paths, settings, rules, run_options, on_start=on_start, progress=advance
+                paths,
+                settings,
+                rules,
+                run_options,
+                cache=cache,
+                on_start=on_start,
+                progress=advance,
             )
     attach_estimates(run)
     _report(run, settings, output_format, output_file, statistics, fix, unsafe_fixes, diff)

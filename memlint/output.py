@@ -15,9 +15,6 @@ from contextlib import contextmanager
 from typing import IO, Callable, Optional
 
 from rich.console import Console
-from rich.markdown import Markdown
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from rich.text import Text
 
 from memlint.finding import Applicability, Estimate, FileError, Finding
@@ -66,6 +63,16 @@ def progress_bar() -> Iterator[tuple[Callable[[int], None], Callable[[int], None
     if not console.is_terminal:
         yield (lambda total: None), (lambda n: None)
         return
+    # Imported here: rich.progress (like rich.markdown and rich.table below) adds
+    # noticeably to start-up, which pre-commit pays on every commit.
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     bar = Progress(
         TextColumn("Checking"),
         BarColumn(),
@@ -262,6 +269,8 @@ def emit_raw(text: str, destination: Optional[IO[str]] = None) -> None:
 
 
 def rules_table(rules: Sequence[type[Rule]], fixable: dict[str, str]) -> None:
+    from rich.table import Table
+
     console = stdout()
     if not console.is_terminal:
         for rule in rules:
@@ -286,6 +295,9 @@ def rules_table(rules: Sequence[type[Rule]], fixable: dict[str, str]) -> None:
 
 
 def explain(rule: type[Rule], cost_table: Optional[CostTable]) -> None:
+    from rich.markdown import Markdown
+    from rich.table import Table
+
     console = stdout()
     docs = rule.docs()
     body = f"# {rule.code} {rule.name}\n\n" + docs.markdown()

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Optional, TypeVar
 
 from memlint._compat import SLOTS
+from memlint.cache import CACHE_DIR_NAME, ResultCache, salt_for
 from memlint.config import Settings, ignored_codes_for, select_rules
 from memlint.discovery import SourcePath, discover
 from memlint.engine import EngineOptions, check_project, check_source, fix_source
@@ -31,6 +32,8 @@ from memlint.fixes import split_lines
 from memlint.rule import Rule
 from memlint.source import SourceError, decode_source
 
+#: Errors that follow from a file's contents alone, so a cached result may keep them.
+_CACHEABLE_ERRORS = frozenset({"syntax", "decode", "parser"})
 #: Below this many files a process pool costs more than it saves.
 _POOL_THRESHOLD = 16
 #: LibCST recurses a few frames per tree level; long implicit string
@@ -51,6 +54,9 @@ class Task:
     codes: tuple[str, ...]
     module: str
     is_package: bool
+    #: The file's bytes when the main process already read them (to hash for
+    #: the cache): the worker analyses exactly what was hashed.
+    data: Optional[bytes] = None
 
 
 @dataclass(frozen=True, **SLOTS)
@@ -152,7 +158,7 @@ def _rules_for(codes: Sequence[str]) -> list[type[Rule]]:
 def check_task(task: Task, options: EngineOptions, run: RunOptions) -> Outcome:
     """Analyse (and maybe fix) one file; every failure becomes a FileError."""
     try:
-        data = read_file(task.path)
+        data = task.data if task.data is not None else read_file(task.path)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         return Outcome(
@@ -334,6 +340,7 @@ def check_paths(
     rules: Sequence[type[Rule]],
     run: RunOptions,
     *,
+    cache: Optional[ResultCache] = None,
     on_start: Optional[Callable[[int], None]] = None,
     progress: Optional[Callable[[int], None]] = None,
 ) -> CheckRun:
@@ -343,10 +350,55 @@ def check_paths(
     options = EngineOptions(target_version=settings.python, rule_options=settings.rule_options)
     if on_start:
         on_start(len(tasks))
-    outcomes = list(execute(tasks, options, run, progress=progress))
+    if cache is None or run.fix or run.diff:
+        outcomes = list(execute(tasks, options, run, progress=progress))
+    else:
+        outcomes = _execute_cached(tasks, options, run, cache, progress)
     _collect(result, tasks, outcomes, run)
     _join(result, tasks, outcomes, rules, options)
     return result
+
+
+def open_cache(settings: Settings) -> ResultCache:
+    directory = settings.cache_dir or settings.root / CACHE_DIR_NAME
+    options = sorted((code, sorted(opts.items())) for code, opts in settings.rule_options.items())
+    salt = salt_for(settings.python, options)
+    return ResultCache(directory, salt)
+
+
+def _execute_cached(
+    tasks: Sequence[Task],
+    options: EngineOptions,
+    run: RunOptions,
+    cache: ResultCache,
+    progress: Optional[Callable[[int], None]],
+) -> list[Outcome]:
+    outcomes: list[Outcome] = []
+    pending: list[Task] = []
+    keys: dict[str, str] = {}
+    for task in tasks:
+        try:
+            data = read_file(task.path)
+        except OSError:
+            pending.append(task)  # the worker reports why
+            continue
+        key = cache.key(data, task.display, task.module, str(task.is_package), *task.codes)
+        hit = cache.get(key)
+        if hit is not None:
+            outcomes.append(Outcome(hit))
+            if progress:
+                progress(1)
+            continue
+        keys[task.display] = key
+        pending.append(dataclasses.replace(task, data=data))
+    for outcome in execute(pending, options, run, progress=progress):
+        outcomes.append(outcome)
+        key = keys.get(outcome.result.path)
+        error = outcome.result.error
+        # Results depend only on the key's inputs; I/O and internal errors do not.
+        if key is not None and (error is None or error.kind in _CACHEABLE_ERRORS):
+            cache.put(key, outcome.result)
+    return outcomes
 
 
 def check_stdin(

@@ -1,0 +1,115 @@
+"""A content-addressed cache of per-file results.
+
+An entry is keyed by everything that decides a file's result: its bytes, the
+path it is reported under, its module name, the rules enabled for it and their
+options, the target version, memlint's version and the running Python (``ast``
+differs between versions). A warm run reads and hashes every file but analyses
+only the changed ones; cached per-file facts keep the project-wide join of
+MEM004/MEM005 exact when only some files changed.
+
+Layout: ``.memlint_cache/<memlint version>-<python>/<2 hex>/<sha256>``, with a
+``CACHEDIR.TAG`` (backup tools skip it) and a ``.gitignore`` of ``*``. Entries
+are written to a temporary file and renamed into place, so concurrent runs
+(pre-commit starts several) never see a partial entry; an unreadable entry is a
+miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Optional
+
+from memlint import __version__
+from memlint.finding import FileResult
+
+CACHE_DIR_NAME = ".memlint_cache"
+_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by memlint.\n"
+    "# For information about cache directory tags, see https://bford.info/cachedir/\n"
+)
+
+
+class ResultCache:
+    """Per-file results on disk, safe under concurrent runs."""
+
+    def __init__(self, directory: Path, salt: str) -> None:
+        self.root = directory
+        python = f"py{sys.version_info[0]}{sys.version_info[1]}"
+        self.directory = directory / f"{__version__}-{python}"
+        self.salt = salt.encode("utf-8")
+        self.hits = 0
+        self.misses = 0
+        self._ready = False
+
+    def key(self, data: bytes, *parts: str) -> str:
+        digest = hashlib.sha256(self.salt)
+        for part in parts:
+            digest.update(b"\0" + part.encode("utf-8", "surrogateescape"))
+        digest.update(b"\0")
+        digest.update(data)
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / key
+
+    def get(self, key: str) -> Optional[FileResult]:
+        path = self._path(key)
+        try:
+            with path.open("rb") as handle:
+                value = pickle.load(handle)
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        except Exception:  # a corrupt or foreign entry is just a miss
+            self.misses += 1
+            return None
+        if not isinstance(value, FileResult):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, key: str, result: FileResult) -> None:
+        try:
+            self._prepare()
+            target = self._path(key)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, target)
+        except OSError:
+            pass  # a read-only tree or a full disk must not fail the check
+
+    def _prepare(self) -> None:
+        if self._ready:
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        tag = self.root / "CACHEDIR.TAG"
+        if not tag.exists():
+            _write_quietly(tag, _TAG)
+        ignore = self.root / ".gitignore"
+        if not ignore.exists():
+            _write_quietly(ignore, "# Created by memlint.\n*\n")
+        self._ready = True
+
+
+def _write_quietly(path: Path, text: str) -> None:
+    try:
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+    except OSError:
+        pass
+
+
+def salt_for(*values: Any) -> str:
+    """A stable text for the settings that change every file's result."""
+    return repr(values)

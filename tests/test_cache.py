@@ -1,0 +1,147 @@
+"""The result cache: invalidation, concurrency and corruption (never timing)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from memlint.cache import ResultCache
+from memlint.config import Settings
+from memlint.finding import FileResult
+from memlint.rules import RULES
+from memlint.runner import RunOptions, check_paths, open_cache
+
+UNBOUNDED = "import functools\n@functools.lru_cache(maxsize=None)\ndef f(x):\n    return x\n"
+BOUNDED = "import functools\n@functools.lru_cache(maxsize=8)\ndef f(x):\n    return x\n"
+
+
+def _check(root: Path, settings: Settings | None = None) -> tuple[int, ResultCache]:
+    settings = settings or Settings(root=root, cache_dir=root / ".memlint_cache")
+    cache = open_cache(settings)
+    run = check_paths(
+        [str(root)], settings, settings.enabled_rules(RULES), RunOptions(jobs=1), cache=cache
+    )
+    return len(run.findings), cache
+
+
+def test_second_run_is_served_from_the_cache(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text(UNBOUNDED)
+    (tmp_path / "b.py").write_text(BOUNDED)
+    found, cache = _check(tmp_path)
+    assert (found, cache.hits, cache.misses) == (1, 0, 2)
+    found, cache = _check(tmp_path)
+    assert (found, cache.hits, cache.misses) == (1, 2, 0)
+    root = tmp_path / ".memlint_cache"
+    assert (
+        (root / "CACHEDIR.TAG")
+        .read_text()
+        .startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    )
+    assert (root / ".gitignore").read_text().strip().endswith("*")
+
+
+def test_content_change_invalidates(tmp_path: Path) -> None:
+    path = tmp_path / "a.py"
+    path.write_text(UNBOUNDED)
+    assert _check(tmp_path)[0] == 1
+    path.write_text(BOUNDED)
+    found, cache = _check(tmp_path)
+    assert (found, cache.misses) == (0, 1)
+
+
+def test_config_change_invalidates(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text(UNBOUNDED)
+    base = Settings(root=tmp_path, cache_dir=tmp_path / ".memlint_cache")
+    _check(tmp_path, base)
+    # Different rules for the file, different options, a different target version.
+    for changed in (
+        Settings(root=tmp_path, cache_dir=base.cache_dir, ignore=("MEM002",)),
+        Settings(
+            root=tmp_path, cache_dir=base.cache_dir, rule_options={"MEM002": {"fix-maxsize": 7}}
+        ),
+        Settings(root=tmp_path, cache_dir=base.cache_dir, target_version=(3, 9)),
+    ):
+        _, cache = _check(tmp_path, changed)
+        assert cache.misses == 1, changed
+
+
+def test_version_change_invalidates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a.py").write_text(UNBOUNDED)
+    _check(tmp_path)
+    import memlint.cache
+
+    monkeypatch.setattr(memlint.cache, "__version__", "999.0")
+    _, cache = _check(tmp_path)
+    assert cache.misses == 1
+
+
+def test_corrupt_entries_are_misses(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text(UNBOUNDED)
+    _check(tmp_path)
+    for entry in (tmp_path / ".memlint_cache").rglob("*"):
+        if entry.is_file() and len(entry.name) == 64:
+            entry.write_bytes(b"not a pickle")
+    found, cache = _check(tmp_path)
+    assert (found, cache.misses) == (1, 1)
+    found, cache = _check(tmp_path)
+    assert cache.hits == 1
+
+
+def test_unwritable_cache_directory_does_not_fail_the_check(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text(UNBOUNDED)
+    blocker = tmp_path / "blocked"
+    blocker.write_text("a file where the cache directory should be")
+    settings = Settings(root=tmp_path, cache_dir=blocker / "cache")
+    assert _check(tmp_path, settings)[0] == 1
+
+
+def test_cache_entries_are_what_the_engine_returns(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path / "c", salt="x")
+    result = FileResult("a.py")
+    cache.put("ab" * 32, result)
+    assert cache.get("ab" * 32) == result
+    assert cache.get("cd" * 32) is None
+
+
+def test_concurrent_runs_do_not_corrupt_the_cache(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    for i in range(40):
+        path = project / f"pkg{i % 4}" / f"m{i}.py"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(UNBOUNDED if i % 3 == 0 else BOUNDED)
+    command = [
+        sys.executable,
+        "-m",
+        "memlint",
+        "check",
+        str(project),
+        "--output-format",
+        "json",
+        "--jobs",
+        "1",
+    ]
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    procs = [
+        subprocess.Popen(
+            command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+        )
+        for _ in range(4)
+    ]
+    outputs = [proc.communicate(timeout=300) for proc in procs]
+    reports = [json.loads(out) for out, _ in outputs]
+    assert all(proc.returncode == 1 for proc in procs), [err for _, err in outputs]
+    counts = {len(report["findings"]) for report in reports}
+    assert counts == {14}
+    # And a run after them, served from the cache, agrees.
+    again = subprocess.run(command, cwd=tmp_path, capture_output=True, env=env, timeout=300)
+    assert len(json.loads(again.stdout)["findings"]) == 14
+    entries = [
+        p for p in (tmp_path / ".memlint_cache").rglob("*") if p.is_file() and len(p.name) == 64
+    ]
+    assert len(entries) == 40
+    assert not [p for p in (tmp_path / ".memlint_cache").rglob(".tmp-*")]
