@@ -60,10 +60,16 @@ def display_path(path: Path) -> str:
 
 
 def relative_to_root(path: Path, root: Path) -> str:
+    # os.path.realpath, unlike Path.resolve on 3.9-3.12, does not raise on a
+    # symbolic link loop (the loop itself is reported when the file is read).
+    real = Path(os.path.realpath(path))
     try:
-        return path.resolve().relative_to(root).as_posix()
+        return real.relative_to(root).as_posix()
     except ValueError:
-        return path.as_posix()
+        try:
+            return path.absolute().relative_to(root).as_posix()
+        except ValueError:
+            return path.as_posix()
 
 
 class _Walker:

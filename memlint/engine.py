@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import sys
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, Sequence, Union
@@ -31,7 +32,7 @@ from memlint.index import ModuleIndex, build_index
 from memlint.positions import node_spans
 from memlint.project import Project
 from memlint.rule import Report, Rule, RuleContext
-from memlint.source import LineIndex, SourceError, SourceText, decode_source
+from memlint.source import SourceError, SourceText, decode_source
 from memlint.suppress import Suppressions, scan, skips_file
 
 
@@ -77,11 +78,15 @@ def check_source(
             # LibCST's parser slows down sharply and can exhaust the C stack on
             # expressions nested this deep; no real program gets near it.
             reason = f"too deeply nested to analyse (depth {index.depth}, limit {MAX_DEPTH})"
-            return FileResult(path, error=FileError(path, reason, "syntax"), facts=facts)
+            return FileResult(path, error=FileError(path, reason, "limit"), facts=facts)
     else:
-        wanted = file_rules
-        if not wanted and syntax_error is not None:
+        # Python rejected the file. Only when it targets a newer Python than
+        # the one running memlint can LibCST (which knows newer grammar) still
+        # analyse it; otherwise the syntax error is the finding.
+        assert syntax_error is not None
+        if syntax_error.kind != "syntax" or options.target_version <= _RUNNING or not file_rules:
             return FileResult(path, error=syntax_error)
+        wanted = file_rules
 
     try:
         cst_module = cst.parse_module(text)
@@ -109,6 +114,7 @@ def check_source(
 
 #: Deepest ``ast`` nesting handed to LibCST (stdlib maximum: 33).
 MAX_DEPTH = 500
+_RUNNING = (sys.version_info[0], sys.version_info[1])
 
 
 def _first_line(text: str) -> str:
@@ -135,6 +141,11 @@ def _parse_ast(text: str, path: str) -> tuple[Optional[ast.Module], Optional[Fil
     except SyntaxError as exc:
         message = exc.msg or "invalid syntax"
         column = exc.offset if exc.offset and exc.offset > 0 else None
+        if message.startswith("too many"):
+            # CPython's nesting limits (parentheses, blocks, indentation): no
+            # Python runs this file, and LibCST's recursive parser must not try.
+            reason = f"too deeply nested to analyse ({message})"
+            return None, FileError(path, reason, "limit", exc.lineno, column)
         return None, FileError(path, f"syntax error: {message}", "syntax", exc.lineno, column)
     except (RecursionError, MemoryError):
         return None, _too_deep(path)
@@ -143,7 +154,7 @@ def _parse_ast(text: str, path: str) -> tuple[Optional[ast.Module], Optional[Fil
 
 
 def _too_deep(path: str) -> FileError:
-    return FileError(path, "too deeply nested to analyse (expression or block nesting)", "syntax")
+    return FileError(path, "too deeply nested to analyse (expression or block nesting)", "limit")
 
 
 def _index_from_cst(module: cst.Module, name: str, is_package: bool) -> ModuleIndex:
@@ -195,8 +206,7 @@ def _findings(
 ) -> FileResult:
     if not reports:
         return FileResult(path)
-    index = LineIndex(text)
-    spans = node_spans(module, (report.node for _, report in reports), index)
+    spans, exact = node_spans(module, (report.node for _, report in reports), text)
     suppressions = scan(text)
     findings: list[Finding] = []
     suppressed = 0
@@ -213,7 +223,7 @@ def _findings(
             continue
         seen.add(key)
         fix = None
-        if report.fix is not None and options.materialize_fixes:
+        if report.fix is not None and options.materialize_fixes and exact:
             fix = materialize(module, report.fix, text)
         findings.append(
             Finding(

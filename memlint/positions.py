@@ -71,23 +71,49 @@ class _SpanRecorder(CodegenState):
 
 
 def node_spans(
-    module: cst.Module, nodes: Iterable[cst.CSTNode], index: LineIndex
-) -> dict[int, Span]:
-    """Spans of ``nodes`` (keyed by ``id(node)``) within ``module``.
+    module: cst.Module, nodes: Iterable[cst.CSTNode], text: str
+) -> tuple[dict[int, Span], bool]:
+    """Spans of ``nodes`` (keyed by ``id(node)``) in ``text``, the source of ``module``.
 
-    ``index`` must be the line index of the exact text ``module`` was parsed from.
+    The second value says whether LibCST reproduced ``text`` exactly. It does not
+    always: it drops a form feed at the start of a line, for one. Then spans are
+    measured in LibCST's text (right but for such characters) and callers must
+    not derive edits from the tree, which would silently drop them.
     """
     wanted = {id(n) for n in nodes}
     if not wanted:
-        return {}
+        return {}, True
     recorder = _SpanRecorder(module, set(wanted))
     module._codegen(recorder)
+    generated = "".join(recorder.tokens)
+    exact = generated == text
+    mapping = None if exact else _align(generated, text)
+    index = LineIndex(text if exact or mapping is not None else generated)
     spans: dict[int, Span] = {}
     for key in wanted:
         offsets = recorder.spans.get(key)
         if offsets is None:
             continue
-        line, column = index.position(offsets[0])
-        end_line, end_column = index.position(offsets[1])
+        start, end = offsets
+        if mapping is not None:
+            start, end = mapping[start], mapping[end]
+        line, column = index.position(start)
+        end_line, end_column = index.position(end)
         spans[key] = Span(line, column, end_line, end_column)
-    return spans
+    return spans, exact
+
+
+def _align(generated: str, text: str) -> Optional[list[int]]:
+    """Offsets in ``text`` for every offset in ``generated``, when LibCST only dropped
+    characters (``generated`` is a subsequence of ``text``); otherwise ``None``."""
+    mapping = [0] * (len(generated) + 1)
+    i = 0
+    for j, char in enumerate(generated):
+        while i < len(text) and text[i] != char:
+            i += 1
+        if i == len(text):
+            return None
+        mapping[j] = i
+        i += 1
+    mapping[len(generated)] = i if len(generated) else 0
+    return mapping

@@ -370,7 +370,7 @@ def source_root(project_root: Path) -> Path:
 
 
 def _artifact(path: str, srcroot: Path, cwd: Path) -> Any:
-    absolute = (cwd / path).resolve()
+    absolute = Path(os.path.realpath(cwd / path))
     try:
         relative = absolute.relative_to(srcroot)
     except ValueError:

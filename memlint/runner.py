@@ -33,7 +33,7 @@ from memlint.rule import Rule
 from memlint.source import SourceError, decode_source
 
 #: Errors that follow from a file's contents alone, so a cached result may keep them.
-_CACHEABLE_ERRORS = frozenset({"syntax", "decode", "parser"})
+_CACHEABLE_ERRORS = frozenset({"syntax", "decode", "parser", "limit"})
 #: Below this many files a process pool costs more than it saves.
 _POOL_THRESHOLD = 16
 #: LibCST recurses a few frames per tree level; long implicit string
@@ -304,34 +304,51 @@ def _execute_pool(
     jobs: int,
     progress: Optional[Callable[[int], None]],
 ) -> Iterator[Outcome]:
-    pending = list(chunks)
-    while pending:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(_check_chunk, c, options, run): c for c in pending}
-            pending = []
-            broken: list[Sequence[Task]] = []
-            for future in concurrent.futures.as_completed(futures):
-                chunk = futures[future]
-                try:
-                    outcomes = future.result()
-                except BrokenProcessPool:
-                    broken.append(chunk)
-                    continue
-                if progress:
-                    progress(len(chunk))
-                yield from outcomes
-        # A worker died (a crash in native code). Files that shared a chunk with
-        # the culprit are retried one per task so the culprit can be named and
-        # the rest still checked; a lone file that crashes is reported.
-        for chunk in broken:
-            if len(chunk) > 1:
-                pending.extend([task] for task in chunk)
+    suspects: list[Task] = []
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(_check_chunk, chunk, options, run): chunk for chunk in chunks}
+        for future in concurrent.futures.as_completed(futures):
+            chunk = futures[future]
+            try:
+                outcomes = future.result()
+            except BrokenProcessPool:
+                # A worker died (a crash in native code); every unfinished chunk
+                # fails with it. Their files are retried below.
+                suspects.extend(chunk)
                 continue
-            task = chunk[0]
+            if progress:
+                progress(len(chunk))
+            yield from outcomes
+    if suspects:
+        yield from _isolate(suspects, options, run, progress)
+
+
+def _isolate(
+    tasks: Sequence[Task],
+    options: EngineOptions,
+    run: RunOptions,
+    progress: Optional[Callable[[int], None]],
+) -> Iterator[Outcome]:
+    """Check ``tasks`` one at a time in a child process, naming any file that crashes it."""
+    pool: Optional[concurrent.futures.ProcessPoolExecutor] = None
+    try:
+        for task in tasks:
+            if pool is None:
+                pool = concurrent.futures.ProcessPoolExecutor(max_workers=1)
+            try:
+                outcome = pool.submit(_check_chunk, [task], options, run).result()[0]
+            except BrokenProcessPool:
+                pool.shutdown(wait=True)
+                pool = None
+                reason = "the analysis process crashed on this file (please report this)"
+                error = FileError(task.display, reason, "crash")
+                outcome = Outcome(FileResult(task.display, error=error))
             if progress:
                 progress(1)
-            reason = "the analysis process crashed on this file (please report this)"
-            yield Outcome(FileResult(task.display, error=FileError(task.display, reason, "crash")))
+            yield outcome
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
 
 
 def check_paths(
@@ -393,11 +410,11 @@ def _execute_cached(
         pending.append(dataclasses.replace(task, data=data))
     for outcome in execute(pending, options, run, progress=progress):
         outcomes.append(outcome)
-        key = keys.get(outcome.result.path)
+        entry = keys.get(outcome.result.path)
         error = outcome.result.error
         # Results depend only on the key's inputs; I/O and internal errors do not.
-        if key is not None and (error is None or error.kind in _CACHEABLE_ERRORS):
-            cache.put(key, outcome.result)
+        if entry is not None and (error is None or error.kind in _CACHEABLE_ERRORS):
+            cache.put(entry, outcome.result)
     return outcomes
 
 

@@ -22,7 +22,7 @@ class WriteError(Exception):
 
 def write_if_unchanged(path: Path, data: bytes, digest: str) -> None:
     """Replace ``path`` with ``data`` if its contents still hash to ``digest``."""
-    target = path.resolve()
+    target = Path(os.path.realpath(path))
     try:
         current = target.read_bytes()
         info = target.stat()
