@@ -26,13 +26,13 @@ import libcst as cst
 
 from memlint._compat import SLOTS
 from memlint.facts import ModuleFacts, collect_facts
-from memlint.finding import Applicability, FileError, FileResult, Finding
-from memlint.fixes import apply_edits, materialize
+from memlint.finding import Applicability, Edit, FileError, FileResult, Finding, Fix
+from memlint.fixes import apply_edits, materialize, parses
 from memlint.index import ModuleIndex, build_index
-from memlint.positions import node_spans
+from memlint.positions import Rendering, node_spans
 from memlint.project import Project
 from memlint.rule import Report, Rule, RuleContext
-from memlint.source import SourceError, SourceText, decode_source
+from memlint.source import LineIndex, SourceError, SourceText, decode_source
 from memlint.suppress import Suppressions, scan, skips_file
 
 
@@ -206,7 +206,8 @@ def _findings(
 ) -> FileResult:
     if not reports:
         return FileResult(path)
-    spans, exact = node_spans(module, (report.node for _, report in reports), text)
+    rendering = node_spans(module, (report.node for _, report in reports), text)
+    spans = rendering.spans
     suppressions = scan(text)
     findings: list[Finding] = []
     suppressed = 0
@@ -223,8 +224,10 @@ def _findings(
             continue
         seen.add(key)
         fix = None
-        if report.fix is not None and options.materialize_fixes and exact:
-            fix = materialize(module, report.fix, text)
+        if report.fix is not None and options.materialize_fixes:
+            fix = materialize(module, report.fix, rendering.generated)
+            if fix is not None and not rendering.exact:
+                fix = _remap(fix, rendering, text)
         findings.append(
             Finding(
                 code=rule.code,
@@ -243,6 +246,20 @@ def _findings(
         )
     findings.sort(key=lambda f: f.sort_key)
     return FileResult(path, findings=tuple(findings), suppressed=suppressed)
+
+
+def _remap(fix: Fix, rendering: Rendering, text: str) -> Optional[Fix]:
+    """Move a fix's edits from LibCST's rendering of the file to the file itself."""
+    generated_lines = LineIndex(rendering.generated)
+    source_lines = LineIndex(text)
+    edits = []
+    for edit in fix.edits:
+        start = rendering.to_source(generated_lines.offset(edit.line, edit.column))
+        end = rendering.to_source(generated_lines.offset(edit.end_line, edit.end_column))
+        if start is None or end is None:
+            return None  # LibCST rewrote more than it dropped: no fix rather than damage
+        edits.append(Edit(*source_lines.position(start), *source_lines.position(end), edit.content))
+    return dataclasses.replace(fix, edits=tuple(edits))
 
 
 def fix_source(
@@ -273,7 +290,8 @@ def fix_source(
         if not fixes:
             break
         new_text, applied = apply_edits(text, fixes)
-        if applied == 0 or new_text == text:
+        # Each fix parsed on its own; together they must too, or none is kept.
+        if applied == 0 or new_text == text or not parses(new_text):
             break
         total += applied
         text = new_text

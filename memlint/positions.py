@@ -12,11 +12,13 @@ are offsets in the file.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
+from memlint._compat import SLOTS
 from memlint.finding import Span
 from memlint.source import LineIndex
 
@@ -70,19 +72,30 @@ class _SpanRecorder(CodegenState):
         self.spans[key] = (start, end)
 
 
-def node_spans(
-    module: cst.Module, nodes: Iterable[cst.CSTNode], text: str
-) -> tuple[dict[int, Span], bool]:
-    """Spans of ``nodes`` (keyed by ``id(node)``) in ``text``, the source of ``module``.
+@dataclass(frozen=True, **SLOTS)
+class Rendering:
+    """Where nodes are in the source, and how LibCST's text relates to it.
 
-    The second value says whether LibCST reproduced ``text`` exactly. It does not
-    always: it drops a form feed at the start of a line, for one. Then spans are
-    measured in LibCST's text (right but for such characters) and callers must
-    not derive edits from the tree, which would silently drop them.
+    LibCST does not always reproduce its input: it drops a form feed at the
+    start of a line and the final ``\r`` of a CR-only file. ``generated`` is
+    its text; ``mapping`` maps each offset in it to the source (``None`` when
+    the text is exact, or when LibCST changed more than dropped characters).
     """
+
+    spans: dict[int, Span]
+    generated: str
+    exact: bool
+    mapping: Optional[list[int]]
+
+    def to_source(self, offset: int) -> Optional[int]:
+        if self.exact:
+            return offset
+        return self.mapping[offset] if self.mapping is not None else None
+
+
+def node_spans(module: cst.Module, nodes: Iterable[cst.CSTNode], text: str) -> Rendering:
+    """Spans of ``nodes`` (keyed by ``id(node)``) in ``text``, the source of ``module``."""
     wanted = {id(n) for n in nodes}
-    if not wanted:
-        return {}, True
     recorder = _SpanRecorder(module, set(wanted))
     module._codegen(recorder)
     generated = "".join(recorder.tokens)
@@ -100,7 +113,7 @@ def node_spans(
         line, column = index.position(start)
         end_line, end_column = index.position(end)
         spans[key] = Span(line, column, end_line, end_column)
-    return spans, exact
+    return Rendering(spans, generated, exact, mapping)
 
 
 def _align(generated: str, text: str) -> Optional[list[int]]:
