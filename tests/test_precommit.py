@@ -42,15 +42,22 @@ CACHED = "import functools\n\n\n@functools.cache\ndef parse(text):\n    return t
 BOUNDED = CACHED.replace("functools.cache", "functools.lru_cache(maxsize=256)")
 
 
-def test_manifest_declares_the_memlint_hook() -> None:
+def test_manifest_declares_the_memlint_hooks() -> None:
     clientlib = pytest.importorskip("pre_commit.clientlib")
-    (hook,) = clientlib.load_manifest(str(MANIFEST))  # validates against pre-commit's schema
+    # load_manifest validates against pre-commit's schema.
+    hook, fix_hook = clientlib.load_manifest(str(MANIFEST))
     assert hook["id"] == "memlint"
     assert hook["entry"] == "memlint check --force-exclude"
     assert hook["language"] == "python"
     assert hook["types_or"] == ["python", "pyi"]
     assert hook["require_serial"] is False
     assert hook["pass_filenames"] is True
+    # The fixing hook writes files: one process at a time.
+    assert fix_hook["id"] == "memlint-fix"
+    assert fix_hook["entry"] == "memlint check --fix --force-exclude"
+    assert fix_hook["language"] == "python"
+    assert fix_hook["types_or"] == ["python", "pyi"]
+    assert fix_hook["require_serial"] is True
 
 
 def _git(cwd: Path, *args: str) -> None:
