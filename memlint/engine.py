@@ -27,7 +27,7 @@ import libcst as cst
 from memlint._compat import SLOTS
 from memlint.facts import ModuleFacts, collect_facts
 from memlint.finding import Applicability, Edit, FileError, FileResult, Finding, Fix
-from memlint.fixes import apply_edits, materialize, parses
+from memlint.fixes import apply_edits, materialize, parses, plan_nodes
 from memlint.index import ModuleIndex, build_index
 from memlint.positions import Rendering, node_spans
 from memlint.project import Project
@@ -206,7 +206,12 @@ def _findings(
 ) -> FileResult:
     if not reports:
         return FileResult(path)
-    rendering = node_spans(module, (report.node for _, report in reports), text)
+    wanted = [report.node for _, report in reports]
+    if options.materialize_fixes:
+        for _, report in reports:
+            if report.fix is not None:
+                wanted.extend(plan_nodes(report.fix))
+    rendering = node_spans(module, wanted, text)
     spans = rendering.spans
     suppressions = scan(text)
     findings: list[Finding] = []
@@ -225,7 +230,7 @@ def _findings(
         seen.add(key)
         fix = None
         if report.fix is not None and options.materialize_fixes:
-            fix = materialize(module, report.fix, rendering.generated)
+            fix = materialize(module, report.fix, rendering)
             if fix is not None and not rendering.exact:
                 fix = _remap(fix, rendering, text)
         findings.append(

@@ -1,12 +1,14 @@
-"""Source spans for a handful of LibCST nodes, without whole-file metadata.
+"""Source spans (and ancestors) for a handful of LibCST nodes, without whole-file metadata.
 
 LibCST's ``PositionProvider`` records a line/column range for every node while it
 generates code, which measured at about 2.5x the parse time on the stdlib: more
 than all of memlint's rules together. memlint only needs positions for the few
 nodes it reports or edits, so this module runs one plain code generation pass
-and records the offsets of just those nodes. Because an unmodified tree
-generates exactly the text it was parsed from, offsets in the generated text
-are offsets in the file.
+and records the offsets of just those nodes, plus their ancestors (so a fix can
+rebuild only the path from the module to the node it changes) and the extent
+of every top-level statement (so a fix regenerates only the statement it
+touches). Because an unmodified tree generates the text it was parsed from,
+offsets in the generated text are offsets in the file.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ class _SpanRecorder(CodegenState):
     """Code generation that notes the syntactic offsets of selected nodes."""
 
     # CodegenState is slotted; these extra attributes need slots of their own.
-    __slots__ = ("_counted", "_offset", "spans", "targets")
+    __slots__ = ("_counted", "_offset", "_stack", "paths", "spans", "statements", "targets")
 
     def __init__(self, module: cst.Module, targets: set[int]) -> None:
         super().__init__(
@@ -35,8 +37,29 @@ class _SpanRecorder(CodegenState):
         )
         self.targets = targets
         self.spans: dict[int, tuple[int, int]] = {}
+        #: Ancestors (module first) of every target node, for fixes.
+        self.paths: dict[int, tuple[cst.CSTNode, ...]] = {}
+        #: Whole-text extents of the module's top-level statements (leading lines included).
+        self.statements: dict[int, tuple[int, int]] = {}
+        self._stack: list[cst.CSTNode] = []
         self._counted = 0
         self._offset = 0
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        stack = self._stack
+        key = id(node)
+        if key in self.targets:
+            self.paths[key] = tuple(stack)
+        if len(stack) == 1:
+            self.statements[key] = (self._current_offset(), -1)
+        stack.append(node)
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        stack = self._stack
+        stack.pop()
+        if len(stack) == 1:
+            key = id(node)
+            self.statements[key] = (self.statements[key][0], self._current_offset())
 
     def _current_offset(self) -> int:
         tokens = self.tokens
@@ -86,6 +109,10 @@ class Rendering:
     generated: str
     exact: bool
     mapping: Optional[list[int]]
+    #: Ancestors (module first) of each requested node, by ``id``.
+    paths: dict[int, tuple[cst.CSTNode, ...]]
+    #: Offsets in ``generated`` of each top-level statement, by ``id``.
+    statements: dict[int, tuple[int, int]]
 
     def to_source(self, offset: int) -> Optional[int]:
         if self.exact:
@@ -113,7 +140,7 @@ def node_spans(module: cst.Module, nodes: Iterable[cst.CSTNode], text: str) -> R
         line, column = index.position(start)
         end_line, end_column = index.position(end)
         spans[key] = Span(line, column, end_line, end_column)
-    return Rendering(spans, generated, exact, mapping)
+    return Rendering(spans, generated, exact, mapping, recorder.paths, recorder.statements)
 
 
 def _align(generated: str, text: str) -> Optional[list[int]]:
