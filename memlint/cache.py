@@ -111,5 +111,33 @@ def _write_quietly(path: Path, text: str) -> None:
 
 
 def salt_for(*values: Any) -> str:
-    """A stable text for the settings that change every file's result."""
-    return repr(values)
+    """A stable text for the settings (and the code) that decide every file's result."""
+    return repr((code_fingerprint(), values))
+
+
+_FINGERPRINT: Optional[str] = None
+
+
+def code_fingerprint() -> str:
+    """Name, size and modification time of every module of memlint and its rules.
+
+    The version number alone would keep stale results across a development
+    install's edits (or a reinstall of the same version with other rules);
+    stat-ing a few dozen files costs well under a millisecond.
+    """
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        import memlint
+        import memlint.rules
+
+        digest = hashlib.sha256()
+        for package in (memlint, memlint.rules):
+            for directory in package.__path__:
+                for path in sorted(Path(directory).rglob("*.py")):
+                    try:
+                        info = path.stat()
+                    except OSError:
+                        continue
+                    digest.update(f"{path.name}:{info.st_size}:{info.st_mtime_ns};".encode())
+        _FINGERPRINT = digest.hexdigest()[:16]
+    return _FINGERPRINT

@@ -54,8 +54,13 @@ def check_source(
     *,
     module: str = "",
     is_package: bool = False,
+    relative: Optional[str] = None,
 ) -> FileResult:
-    """Analyse one file's contents with ``rules``; never raises for bad input."""
+    """Analyse one file's contents with ``rules``; never raises for bad input.
+
+    ``module``/``is_package`` name the module (for relative imports and the
+    project join); ``relative`` is the project-relative path when known.
+    """
     try:
         source = decode_source(data) if isinstance(data, bytes) else _text_source(data)
     except SourceError as exc:
@@ -70,7 +75,9 @@ def check_source(
     if tree is not None:
         index = build_index(tree, module, is_package)
         if len(file_rules) < len(rules):
-            facts = collect_facts(tree, index, text, module, path, scan(text).lines)
+            facts = collect_facts(
+                tree, index, text, module, path, scan(text).lines, relative=relative
+            )
         wanted = [rule for rule in file_rules if rule.applies_to(index, text)]
         if not wanted:
             return FileResult(path, facts=facts)
@@ -276,6 +283,7 @@ def fix_source(
     unsafe: bool = False,
     module: str = "",
     is_package: bool = False,
+    relative: Optional[str] = None,
     max_rounds: int = 10,
 ) -> tuple[str, FileResult, int]:
     """Apply fixes until none applies: the new text, its final result, fixes applied.
@@ -283,7 +291,9 @@ def fix_source(
     Overlapping fixes are applied over several rounds (each round lints the text
     again), so every fix is computed against the text it edits.
     """
-    result = check_source(text, path, rules, options, module=module, is_package=is_package)
+    result = check_source(
+        text, path, rules, options, module=module, is_package=is_package, relative=relative
+    )
     total = 0
     for _ in range(max_rounds):
         fixes = [
@@ -300,7 +310,9 @@ def fix_source(
             break
         total += applied
         text = new_text
-        result = check_source(text, path, rules, options, module=module, is_package=is_package)
+        result = check_source(
+            text, path, rules, options, module=module, is_package=is_package, relative=relative
+        )
     return text, result, total
 
 

@@ -19,6 +19,7 @@ only callees that look like classes (the join needs nothing else).
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Union
 
@@ -26,10 +27,15 @@ from memlint._compat import SLOTS
 from memlint.index import ModuleIndex, qualified_name
 from memlint.source import LineIndex
 
+#: Bumped whenever the shape of the facts changes: cached facts of another shape
+#: must not be joined with these (the result cache should mix it into its key).
+FACTS_VERSION = 2
+
 # -- where a call happens ---------------------------------------------------------------
 
 #: Contexts of a hot call site (``HotSite[0]``).
 LOOP = "loop"
+INPUT_LOOP = "loop over the lines or rows of an input"
 LISTCOMP = "list comprehension"
 SETCOMP = "set comprehension"
 DICTCOMP = "dict comprehension"
@@ -39,12 +45,21 @@ DEFAULTDICT = "defaultdict()"
 
 #: How strongly a site suggests many instances (``HotSite[2]``): a loop at module
 #: level or in ``main()`` runs once per program (0); a plain loop in a function
-#: (1); a comprehension, ``map()`` or nested loop in a function (2).
+#: (1); a comprehension, ``map()`` or nested loop in a function (2). Inside a
+#: get-or-create branch (``if key not in cache:``) or an ``except`` block a site
+#: counts one level lower.
 ONCE, LOOPED, BULK = 0, 1, 2
 
-#: ``(context, line, level, scope)``: scope is the qualified name of the enclosing
-#: function, ``""`` at module level.
-HotSite = tuple[str, int, int, str]
+#: ``(context, line, level, scope, kept)``: scope is the qualified name of the
+#: enclosing function (``""`` at module level); ``kept`` says whether the new object
+#: outlives the iteration (appended, stored, yielded, returned, passed on, or
+#: built by a list/set/dict comprehension) rather than being dropped right away
+#: (``Parser(f).run()``, ``print(Job(x))``), which is what makes instances pile up.
+HotSite = tuple[str, int, int, str, bool]
+
+#: Marks a callee in ``ModuleFacts.function_calls`` whose object the function
+#: only returns.
+RETURNED = "<"
 
 #: A source range as ``(line, column, end_line, end_column)`` (see ``finding.Span``).
 SpanTuple = tuple[int, int, int, int]
@@ -58,6 +73,31 @@ _PICKLING_HOOKS = frozenset({"__getstate__", "__setstate__", "__reduce__", "__re
 _DYNAMIC_HOOKS = frozenset({"__getattr__", "__getattribute__"})
 _IMPLICIT_CLASSMETHODS = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
 _MAP_CALLS = frozenset({"builtins.map", "itertools.starmap"})
+#: Calls that open a file or stream whose iteration yields one line at a time.
+_OPENERS = frozenset(
+    {
+        "builtins.open",
+        "io.open",
+        "gzip.open",
+        "bz2.open",
+        "lzma.open",
+        "codecs.open",
+        "fileinput.input",
+        "tarfile.open",
+    }
+)
+#: Calls whose iteration yields one row or record of some input.
+_ROW_READERS = frozenset({"csv.reader", "csv.DictReader", "sqlite3.Cursor.execute"})
+#: Methods that return every line of an input.
+_LINE_READERS = frozenset({"readlines", "splitlines", "iterrows", "itertuples", "fetchall"})
+#: Builtins that use an argument and keep no reference to it.
+_NOT_KEEPING = frozenset(
+    f"builtins.{name}"
+    for name in (
+        *("print", "len", "repr", "str", "bool", "int", "float", "isinstance", "issubclass"),
+        *("hash", "id", "type", "format", "hasattr", "getattr", "callable", "ascii"),
+    )
+)
 _DEFAULTDICT = frozenset({"collections.defaultdict"})
 #: Decorators that store the computed value in the instance ``__dict__``.
 _CACHED_PROPERTY_SUFFIXES = ("cached_property", "cachedproperty", "lazyproperty", "reify")
@@ -116,6 +156,8 @@ class BackReference:
     parameter: str
     span: SpanTuple
     method: str
+    #: Further attributes the same method points back to the owner with.
+    others: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, **SLOTS)
@@ -158,6 +200,9 @@ class ClassFacts:
     pickling: bool
     #: Instances are weakly referenced from the class's own code.
     weakref: bool
+    #: A method puts ``self`` into a container or on another object
+    #: (``parent.children.append(self)``), so instances outlive their creator's use.
+    registers_self: bool
     #: A method calls ``super()`` without arguments (``dataclass(slots=True)``
     #: makes a new class, which breaks it before Python 3.14).
     zero_arg_super: bool
@@ -173,6 +218,13 @@ class ClassFacts:
     #: ``__init__`` parameters stored as weak references: whoever is passed there
     #: is weakly referenced.
     weak_init_params: tuple[str, ...] = ()
+    #: ``self.<helper>(child)`` + ``self.<container>.append(child)`` where the
+    #: helper is not defined here (maybe inherited): ``(helper, argument position,
+    #: container, method)``.
+    helper_inserts: tuple[tuple[str, int, str, str], ...] = ()
+    #: ``param.<attribute> = self`` in a method: ``(method, parameter position
+    #: after self, attribute, span)``, for subclasses that call it as a helper.
+    param_stores: tuple[tuple[str, int, str, SpanTuple], ...] = ()
 
     @property
     def name(self) -> str:
@@ -189,8 +241,9 @@ class ModuleFacts:
     #: Qualified callee -> its most telling hot use in this module (loop,
     #: comprehension, generator expression, ``map()``); builtins excluded.
     hot_calls: dict[str, HotSite]
-    #: Function qualname -> the class-like callees it calls (for instantiation one
-    #: call away: a function or factory called in a loop elsewhere).
+    #: Function qualname -> the class-like callees whose new objects it keeps, or
+    #: returns (prefixed with :data:`RETURNED`): instantiation one call away, for a
+    #: function or factory called in a loop elsewhere.
     function_calls: dict[str, tuple[str, ...]]
     constructions: tuple[Construction, ...]
     #: Attributes stored on instances outside their class: callee -> names.
@@ -253,7 +306,14 @@ class _FunctionState:
     self_calls: list[tuple[str, tuple[Optional[str], ...]]] = field(default_factory=list)
     #: Parameter -> class qualname from its annotation.
     param_types: dict[str, str] = field(default_factory=dict)
+    #: ``for child in <iterable>``: loop variable -> ("name", N) or ("self", attribute).
+    loop_sources: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: ``self.children = children``: name -> attribute.
+    self_assigned: dict[str, str] = field(default_factory=dict)
     callees: set[str] = field(default_factory=set)
+    #: ``x = Cls(...)``: local name -> [(callee, hot site or None)] until ``x`` is
+    #: kept (appended, stored, returned...) or rebound.
+    pending: dict[str, list[tuple[str, Optional[HotSite]]]] = field(default_factory=dict)
 
 
 @dataclass(**SLOTS)
@@ -274,9 +334,9 @@ class _ClassState:
     weak_attributes: set[str] = field(default_factory=set)
     #: ``self.parent.children.append(self)``: attribute -> container.
     attr_inserts_self: dict[str, str] = field(default_factory=dict)
-    #: Inserts ``self`` into some container (weakly referenced when the module
-    #: uses weak containers).
-    inserts_self: bool = False
+    #: Puts ``self`` into a container or on another object: instances stay alive
+    #: through that even when the code that makes them drops them.
+    registers_self: bool = False
 
 
 class _Scanner:
@@ -299,6 +359,17 @@ class _Scanner:
         self._function_stack: list[_FunctionState] = []
         self._hot: list[str] = []  # enclosing hot contexts, innermost last
         self._main = False  # inside ``if __name__ == "__main__":``
+        #: Enclosing statement loops of the current function: whether each counts.
+        self._loops: list[bool] = []
+        #: ``id()`` of calls whose result is dropped at once, or bound to a local.
+        self._dropped: set[int] = set()
+        self._bound: dict[int, str] = {}
+        #: New objects of the assignment being visited, by the local they go to.
+        self._fresh: dict[str, list[tuple[str, Optional[HotSite]]]] = {}
+        self._returning = False  # inside a ``return`` statement
+        self._demoted = 0  # enclosing blocks that make bulk creation less likely
+        self._input_loops = 0  # enclosing loops over a file's lines or a reader's rows
+        self._handles: set[str] = set()  # names bound to open files in this module
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -335,14 +406,15 @@ class _Scanner:
                 and isinstance(node.value, ast.Name)
                 and node.value.id in (function.self_name, function.cls_name)
             ):
-                return f"{function.owner.qualname}.{node.attr}"
+                return sys.intern(f"{function.owner.qualname}.{node.attr}")
         name = qualified_name(self.index, node)
         if name is None:
             return None
         # Names defined in this module resolve to "<module>.Name"; make them real.
         if name.startswith("<module>."):
-            return f"{self.module}.{name[9:]}" if self.module else name[9:]
-        return name
+            name = f"{self.module}.{name[9:]}" if self.module else name[9:]
+        # One string object per name, so pickling the facts stores each name once.
+        return sys.intern(name)
 
     def qualify_call(self, value: Optional[ast.expr]) -> Optional[str]:
         return self.qualify(value.func) if isinstance(value, ast.Call) else None
@@ -378,15 +450,17 @@ class _Scanner:
         for keyword in node.keywords:
             self.visit(keyword.value)
         prefix = self._prefix()
-        qualname = f"{prefix}.{node.name}" if prefix else node.name
+        qualname = sys.intern(f"{prefix}.{node.name}" if prefix else node.name)
         # Classes made inside functions have no name callers elsewhere can use.
         state = _ClassState(node, qualname, record=not self._function_stack)
         self._class_stack.append(state)
         saved_functions, self._function_stack = self._function_stack, []
         saved_hot, self._hot = self._hot, []
+        saved_loops, self._loops = self._loops, []
         saved_main, self._main = self._main, False
         self.visit_all(node.body)
         self._main = saved_main
+        self._loops = saved_loops
         self._hot = saved_hot
         self._function_stack = saved_functions
         self._class_stack.pop()
@@ -421,7 +495,7 @@ class _Scanner:
             self_name = enclosing.self_name if enclosing.self_name not in every else None
         prefix = self._prefix()
         state = _FunctionState(
-            qualname=f"{prefix}.{node.name}" if prefix else node.name,
+            qualname=sys.intern(f"{prefix}.{node.name}" if prefix else node.name),
             name=node.name,
             params=params,
             self_name=self_name,
@@ -436,7 +510,13 @@ class _Scanner:
             self._method_facts(owner, node, state, decorators)
         self._function_stack.append(state)
         saved_hot, self._hot = self._hot, []
+        saved_loops, self._loops = self._loops, []
+        saved_returning, self._returning = self._returning, False
+        saved_demoted, self._demoted = self._demoted, 0
         self.visit_all(node.body)
+        self._demoted = saved_demoted
+        self._returning = saved_returning
+        self._loops = saved_loops
         self._hot = saved_hot
         self._function_stack.pop()
         if state.callees:
@@ -454,41 +534,146 @@ class _Scanner:
         self.visit(node.body)
 
     def visit_If(self, node: ast.If) -> None:
+        self.visit(node.test)
         if not self._function_stack and not self._class_stack and _is_main_guard(node.test):
             self._main = True
-            self.visit_all(node.body)
+            self._block(node.body)
             self._main = False
-            self.visit_all(node.orelse)
+        elif self._hot and _is_missing_check(node.test):
+            # ``if x is None: x = Cls()`` / ``if k not in d: d[k] = Cls()``: one
+            # object per distinct key, not per iteration.
+            self._demoted += 1
+            self._block(node.body)
+            self._demoted -= 1
+        else:
+            self._block(node.body)
+        self._block(node.orelse)
+
+    def visit_Try(self, node: Any) -> None:  # ast.Try, ast.TryStar
+        self._block(node.body)
+        for handler in node.handlers:
+            if handler.type is not None:
+                self.visit(handler.type)
+            self._demoted += 1  # error handling is not the bulk path
+            self._block(handler.body)
+            self._demoted -= 1
+        self._block(node.orelse)
+        self._block(node.finalbody)
+
+    def visit_With(self, node: Union[ast.With, ast.AsyncWith]) -> None:
+        for item in node.items:
+            if isinstance(item.context_expr, ast.Call):
+                self._dropped.add(id(item.context_expr))
+            self.visit(item.context_expr)
+            if item.optional_vars is not None:
+                self.visit(item.optional_vars)
+                if isinstance(item.optional_vars, ast.Name) and self._opens(item.context_expr):
+                    self._handles.add(item.optional_vars.id)
+        self._block(node.body)
+
+    def _opens(self, node: ast.expr) -> bool:
+        return isinstance(node, ast.Call) and self.qualify(node.func) in _OPENERS
+
+    def _reads_input(self, node: ast.expr) -> bool:
+        """Whether a loop over ``node`` runs once per line or row of some input: its
+        trip count grows with the data, which is what makes instances pile up."""
+        if isinstance(node, ast.Name):
+            return node.id in self._handles
+        if isinstance(node, ast.Attribute):
+            return self.qualify(node) == "sys.stdin"
+        if not isinstance(node, ast.Call):
+            return False
+        if isinstance(node.func, ast.Attribute) and node.func.attr in _LINE_READERS:
+            return True
+        callee = self.qualify(node.func)
+        if callee in _OPENERS or callee in _ROW_READERS:
+            return True
+        if callee in ("builtins.enumerate", "builtins.zip", "builtins.reversed") and node.args:
+            return self._reads_input(node.args[0])
+        return False
+
+    visit_AsyncWith = visit_With
+
+    def _block(self, statements: list[ast.stmt]) -> None:
+        """Statements of one block; a block that ends by leaving the loop runs once."""
+        last = statements[-1] if statements and self._hot else None
+        if isinstance(last, (ast.Return, ast.Raise)):
+            saved, self._hot = self._hot, []
+        elif isinstance(last, ast.Break) and self._loops and self._loops[-1]:
+            saved, self._hot = self._hot, self._hot[:-1]
+        else:
+            self.visit_all(statements)
             return
-        self.generic(node)
+        self.visit_all(statements)
+        self._hot = saved
 
     def _loop(self, node: Union[ast.For, ast.AsyncFor, ast.While]) -> None:
         bounded = False
         if isinstance(node, ast.While):
             self.visit(node.test)
         else:
+            if isinstance(node.iter, ast.Call):
+                self._dropped.add(id(node.iter))
             self.visit(node.iter)
             self.visit(node.target)
             bounded = _is_small_iterable(node.iter)
+            self._loop_source(node)
+        reads_input = not isinstance(node, ast.While) and self._reads_input(node.iter)
+        self._input_loops += reads_input
         if not bounded:
-            self._hot.append(LOOP)
-        self.visit_all(node.body)
+            self._hot.append(INPUT_LOOP if reads_input else LOOP)
+        self._loops.append(not bounded)
+        self._block(node.body)
+        self._loops.pop()
         if not bounded:
             self._hot.pop()
-        self.visit_all(node.orelse)
+        self._input_loops -= reads_input
+        self._block(node.orelse)
 
     visit_For = _loop
     visit_AsyncFor = _loop
     visit_While = _loop
 
+    def _loop_source(self, node: Union[ast.For, ast.AsyncFor]) -> None:
+        """``for child in children`` / ``for child in self.children``: where the loop
+        variable comes from (``child.parent = self`` in the body is a back-reference
+        when ``children`` is this object's container)."""
+        function = self._function_stack[-1] if self._function_stack else None
+        if function is None or function.self_name is None or not function.is_method:
+            return
+        target, source = node.target, node.iter
+        if not isinstance(target, ast.Name):
+            return
+        if isinstance(source, ast.Name):
+            function.loop_sources[target.id] = ("name", source.id)
+        elif isinstance(source, ast.Attribute) and _is_name(source.value, function.self_name):
+            function.loop_sources[target.id] = ("self", source.attr)
+
     def _exits(self, node: Union[ast.Return, ast.Raise]) -> None:
         # ``return Cls(...)`` in a loop runs once per call, not once per iteration.
         saved, self._hot = self._hot, []
+        saved_returning, self._returning = self._returning, isinstance(node, ast.Return)
+        if isinstance(node, ast.Return) and node.value is not None:
+            self._keep(node.value)
         self.generic(node)
+        self._returning = saved_returning
         self._hot = saved
 
     visit_Return = _exits
     visit_Raise = _exits
+
+    def _yield(self, node: Union[ast.Yield, ast.YieldFrom]) -> None:
+        if node.value is not None:
+            self._keep(node.value)
+            self.visit(node.value)
+
+    visit_Yield = _yield
+    visit_YieldFrom = _yield
+
+    def visit_Expr(self, node: ast.Expr) -> None:
+        if isinstance(node.value, ast.Call):
+            self._dropped.add(id(node.value))  # ``Cls(x)`` as a statement
+        self.visit(node.value)
 
     def _comprehension(self, node: Comprehension) -> None:
         first, *rest = node.generators
@@ -513,34 +698,55 @@ class _Scanner:
     visit_GeneratorExp = _comprehension
     visit_DictComp = _comprehension
 
-    def _hot_site(self, context: str, line: int) -> HotSite:
+    def _hot_site(self, context: str, line: int, kept: bool) -> HotSite:
         function = self._function_stack[-1] if self._function_stack else None
-        if function is None or function.main or self._main:
+        if context == INPUT_LOOP or (self._input_loops and context == LOOP):
+            # One object per line or row of the input, wherever the loop is.
+            level = max(ONCE, BULK - self._demoted)
+        elif function is None or function.main or self._main:
             level = ONCE if context == LOOP and len(self._hot) < 2 else LOOPED
         else:
             level = BULK if context != LOOP or len(self._hot) > 1 else LOOPED
-        return (context, line, level, function.qualname if function is not None else "")
+            level = max(ONCE, level - self._demoted) if self._demoted else level
+        scope = function.qualname if function is not None else ""
+        return (context, line, level, scope, kept)
 
     def _record_hot(self, callee: str, site: HotSite) -> None:
         known = self.hot_calls.get(callee)
-        if known is None or site[2] > known[2]:
+        if known is None or (site[4], site[2]) > (known[4], known[2]):
             self.hot_calls[callee] = site
+
+    def _keep(self, value: ast.expr) -> None:
+        """``value`` outlives the statement: locals bound to new objects in it are kept."""
+        function = self._function_stack[-1] if self._function_stack else None
+        if function is None or not function.pending:
+            return
+        if isinstance(value, ast.Name):
+            for callee, site in function.pending.pop(value.id, ()):
+                if site is not None:
+                    self._record_hot(callee, (*site[:4], True))
+                self._callee(function, callee)
+        elif isinstance(value, (ast.Tuple, ast.List, ast.Set)):
+            for element in value.elts:
+                self._keep(element)
+        elif isinstance(value, ast.Dict):
+            for item in value.values:
+                self._keep(item)
+        elif isinstance(value, ast.Starred):
+            self._keep(value.value)
 
     def visit_Call(self, node: ast.Call) -> None:
         callee = self.qualify(node.func)
         function = self._function_stack[-1] if self._function_stack else None
         if callee is not None and not callee.startswith("builtins."):
-            if self._hot:
-                self._record_hot(callee, self._hot_site(self._hot[-1], node.lineno))
-            if function is not None and _class_like(callee):
-                function.callees.add(callee)
+            self._new_object(node, callee, function)
         if node.args and (callee in _MAP_CALLS or callee in _DEFAULTDICT):
             context = MAP if callee in _MAP_CALLS else DEFAULTDICT
             first = node.args[0]
             mapped = self.qualify(first)
             if mapped is not None and not mapped.startswith("builtins."):
                 self._hot.append(context)
-                self._record_hot(mapped, self._hot_site(context, node.lineno))
+                self._record_hot(mapped, self._hot_site(context, node.lineno, True))
                 self._hot.pop()
             elif isinstance(first, ast.Lambda):
                 self.visit(node.func)
@@ -551,28 +757,71 @@ class _Scanner:
                 self.visit_all(node.args[1:])
                 self.visit_all(node.keywords)
                 return
+        arguments = [*node.args, *(k.value for k in node.keywords)]
+        if callee in _NOT_KEEPING or callee in _WEAKREF_FACTORIES:
+            for argument in arguments:
+                if isinstance(argument, ast.Call):
+                    self._dropped.add(id(argument))
+        else:
+            for argument in arguments:
+                self._keep(argument)
         if function is not None:
             self._call_facts(node, callee, function)
         self.generic(node)
 
+    def _new_object(self, node: ast.Call, callee: str, function: Optional[_FunctionState]) -> None:
+        """A call that may build an object: where it is hot, and whether it is kept."""
+        bound = self._bound.pop(id(node), None)
+        kept = bound is None and id(node) not in self._dropped
+        site = self._hot_site(self._hot[-1], node.lineno, kept) if self._hot else None
+        if site is not None:
+            self._record_hot(callee, site)
+        if function is None or _on_self(node.func, function):
+            return
+        if bound is not None:
+            self._fresh.setdefault(bound, []).append((callee, site))
+        elif kept:
+            self._callee(function, callee)
+
+    def _callee(self, function: _FunctionState, callee: str) -> None:
+        """A class-like callee whose new object ``function`` keeps or returns."""
+        if _class_like(callee):
+            # Only returned: whether it piles up depends on the caller.
+            function.callees.add(RETURNED + callee if self._returning else callee)
+
     def visit_Assign(self, node: ast.Assign) -> None:
+        value = node.value
+        target = node.targets[0] if len(node.targets) == 1 else None
+        if isinstance(target, ast.Name) and isinstance(value, ast.Call):
+            self._bound[id(value)] = target.id
+        elif not isinstance(target, ast.Name):
+            self._keep(value)  # stored in an attribute, an item, or unpacked
+        self.visit(value)
         for target in node.targets:
-            self._store(target, node.value)
-        self.generic(node)
+            self._store(target, value)
+            self.visit(target)
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
-        self._store(node.target, node.value)
         if node.value is not None:
+            if isinstance(node.target, ast.Name) and isinstance(node.value, ast.Call):
+                self._bound[id(node.value)] = node.target.id
+            elif not isinstance(node.target, ast.Name):
+                self._keep(node.value)
             self.visit(node.value)
+        self._store(node.target, node.value)
         self.visit(node.target)
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        self._keep(node.value)  # ``items += [node]``
+        self.visit(node.value)
         self._store(node.target, None)
-        self.generic(node)
+        self.visit(node.target)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         if node.attr == "__dict__":
             self._dict_use(node.value, "__dict__ access")
+        if isinstance(node.value, ast.Call):
+            self._dropped.add(id(node.value))  # ``Cls(x).run()``: used, then dropped
         self.visit(node.value)
 
     # -- facts about calls -------------------------------------------------------------
@@ -613,7 +862,7 @@ class _Scanner:
         elif method in _INSERT_METHODS:
             self._insertion(receiver, args[-1], function, node.lineno)
             if owner is not None and _is_name(args[-1], self_name):
-                owner.inserts_self = True
+                owner.registers_self = True
         elif method == "extend":
             self._insertion(receiver, args[0], function, node.lineno)
 
@@ -650,7 +899,7 @@ class _Scanner:
         if _is_name(holder, self_name):
             # self.children.append(<item>)
             if isinstance(item, ast.Name):
-                function.container_inserts.setdefault(item.id, container)
+                function.container_inserts[item.id] = container  # the last one wins
                 bound = function.locals_from_calls.get(item.id)
                 if bound is not None and bound[1] is not None:
                     self.constructions.append(
@@ -706,6 +955,12 @@ class _Scanner:
         if isinstance(target, ast.Starred):
             self._store(target.value, None)
             return
+        owner = function.owner
+        self_name = function.self_name
+        on_self = isinstance(target, ast.Attribute) and _is_name(target.value, self_name)
+        if owner is not None and _is_name(value, self_name) and not on_self:
+            # ``registry[key] = self``, ``other.x = self`` (a Name target is a local)
+            owner.registers_self = not isinstance(target, ast.Name) or owner.registers_self
         if isinstance(target, ast.Subscript):
             # self.children[key] = child
             if value is not None:
@@ -717,8 +972,6 @@ class _Scanner:
         if not isinstance(target, ast.Attribute):
             return
         receiver = target.value
-        owner = function.owner
-        self_name = function.self_name
         weak = value is not None and self._is_weak_value(value)
         if owner is not None and _is_name(receiver, self_name):
             self._self_store(owner, function, target, value, weak)
@@ -750,7 +1003,7 @@ class _Scanner:
         owner.attributes.setdefault(attribute, None)
         if value is None:
             return
-        if self.qualify_call(value) in _WEAK_CONTAINERS:
+        if _is_weak_container(self.qualify_call(value)):
             owner.weak_containers.add(attribute)
         if weak:
             owner.weak_attributes.add(attribute)
@@ -758,6 +1011,8 @@ class _Scanner:
                 owner.weak_attributes.add(function.name)
         if not function.is_method:
             return
+        if isinstance(value, ast.Name):
+            function.self_assigned.setdefault(value.id, attribute)
         # self.parent = parent (a parameter), or its weak reference
         stored = _weak_target(value) if weak else value
         if isinstance(stored, ast.Name) and stored.id in function.params[1:]:
@@ -770,6 +1025,11 @@ class _Scanner:
     def _bind_local(self, name: str, value: Optional[ast.expr], function: _FunctionState) -> None:
         function.aliases.pop(name, None)
         function.locals_from_calls.pop(name, None)
+        # The object ``name`` held before is dropped unless it was kept already.
+        function.pending.pop(name, None)
+        fresh = self._fresh.pop(name, None)
+        if fresh:
+            function.pending[name] = fresh
         if isinstance(value, ast.Call):
             callee = self.qualify(value.func)
             if callee is not None:
@@ -875,44 +1135,59 @@ class _Scanner:
                 return qualified
         return None
 
-    def _back_references(self, state: _ClassState) -> list[BackReference]:
+    def _back_references(
+        self, state: _ClassState, helpers: list[tuple[str, int, str, str]]
+    ) -> list[BackReference]:
         found: dict[SpanTuple, BackReference] = {}
         weak_params: set[str] = set()
         methods = {m.name: m for m in state.methods}
         properties = state.method_names
         for method in state.methods:
+            inserts = dict(method.container_inserts)
+            for name, (kind, source) in method.loop_sources.items():
+                # for child in children: child.parent = self  (+ self.children = children)
+                container = source if kind == "self" else method.self_assigned.get(source)
+                if container is not None and name in method.stores_self_into:
+                    inserts.setdefault(name, container)
             # child.parent = self  +  self.children.append(child), possibly with the
             # store in a helper this method calls with the child.
-            for name, container in method.container_inserts.items():
+            for name, container in inserts.items():
                 if container in state.weak_containers:
                     continue
                 stores = list(method.stores_self_into.get(name, ()))
                 for helper_name, arguments in method.self_calls:
                     helper = methods.get(helper_name)
-                    if helper is None:
-                        continue
                     for position, argument in enumerate(arguments):
-                        if argument == name and position + 1 < len(helper.params):
+                        if argument != name:
+                            continue
+                        if helper is None:
+                            # Maybe a base class's helper: the join looks it up.
+                            helpers.append((helper_name, position, container, method.name))
+                        elif position + 1 < len(helper.params):
                             parameter = helper.params[position + 1]
                             stores.extend(helper.stores_self_into.get(parameter, ()))
-                child = method.locals_from_calls.get(name, ("", None))[0]
-                child = child or method.param_types.get(name, "")
-                for attribute, span, weak in stores:
-                    if weak:
-                        continue
-                    found.setdefault(
-                        span,
-                        BackReference(
-                            "direct",
-                            attribute,
-                            container,
-                            state.qualname,
-                            child,
-                            "",
-                            span,
-                            method.name,
-                        ),
-                    )
+                if name in method.params:
+                    # A parameter may be rebound on some paths only: trust its annotation.
+                    child = method.param_types.get(name, "")
+                else:
+                    child = method.locals_from_calls.get(name, ("", None))[0]
+                strong = [(attribute, span) for attribute, span, weak in stores if not weak]
+                if not strong or strong[0][1] in found:
+                    continue
+                # One cycle, one finding: further links to the owner ride along.
+                attribute, span = strong[0]
+                others = tuple(dict.fromkeys(a for a, _ in strong[1:] if a != attribute))
+                found[span] = BackReference(
+                    "direct",
+                    attribute,
+                    container,
+                    state.qualname,
+                    child,
+                    "",
+                    span,
+                    method.name,
+                    others,
+                )
             # self.parent = parent  +  parent.children.append(self)
             for parameter, (attribute, span, weak) in method.self_stores_param.items():
                 if attribute in properties and not method.setter:
@@ -951,7 +1226,16 @@ class _Scanner:
     def _class_facts(self, state: _ClassState) -> Optional[ClassFacts]:
         node = state.node
         bases = tuple(self._base_name(base) for base in node.bases)
-        back_references = self._back_references(state)
+        helpers: list[tuple[str, int, str, str]] = []
+        back_references = self._back_references(state, helpers)
+        param_stores = tuple(
+            (method.name, method.params.index(name) - 1, attribute, span)
+            for method in state.methods
+            for name, stores in method.stores_self_into.items()
+            if name in method.params[1:]
+            for attribute, span, weak in stores
+            if not weak
+        )
         weak_init_params = tuple(
             sorted(a[6:] for a in state.weak_attributes if a.startswith("param:"))
         )
@@ -962,7 +1246,9 @@ class _Scanner:
             or (base.startswith("builtins.") and base != "builtins.object")
             for base in bases
         )
-        if opaque and not (back_references or weak_attributes or weak_init_params):
+        if opaque and not (
+            back_references or weak_attributes or weak_init_params or helpers or param_stores
+        ):
             return None
         slots: Optional[tuple[str, ...]] = None
         fields: list[str] = []
@@ -1027,7 +1313,8 @@ class _Scanner:
             conflicts=tuple(n for n in dict.fromkeys(valued) if n in attributes),
             dynamic=tuple(sorted(state.dynamic)),
             pickling=state.pickling,
-            weakref=state.weakref or (state.inserts_self and self.uses_weak_containers),
+            weakref=state.weakref or (state.registers_self and self.uses_weak_containers),
+            registers_self=state.registers_self,
             zero_arg_super=state.zero_arg_super,
             factories=tuple(state.factories),
             init_params=state.init_params,
@@ -1035,6 +1322,8 @@ class _Scanner:
             weak_containers=tuple(sorted(state.weak_containers)),
             weak_attributes=weak_attributes,
             weak_init_params=weak_init_params,
+            helper_inserts=tuple(helpers),
+            param_stores=param_stores,
         )
 
     def _base_name(self, base: ast.expr) -> str:
@@ -1056,6 +1345,12 @@ _DISPATCH: dict[type[ast.AST], Callable[[_Scanner, Any], None]] = {
     ast.AsyncFunctionDef: _Scanner.visit_AsyncFunctionDef,
     ast.Lambda: _Scanner.visit_Lambda,
     ast.If: _Scanner.visit_If,
+    ast.Try: _Scanner.visit_Try,
+    ast.With: _Scanner.visit_With,
+    ast.AsyncWith: _Scanner.visit_AsyncWith,
+    ast.Expr: _Scanner.visit_Expr,
+    ast.Yield: _Scanner.visit_Yield,
+    ast.YieldFrom: _Scanner.visit_YieldFrom,
     ast.For: _Scanner.visit_For,
     ast.AsyncFor: _Scanner.visit_AsyncFor,
     ast.While: _Scanner.visit_While,
@@ -1072,9 +1367,19 @@ _DISPATCH: dict[type[ast.AST], Callable[[_Scanner, Any], None]] = {
     ast.Attribute: _Scanner.visit_Attribute,
 }
 
+if sys.version_info >= (3, 11):
+    _DISPATCH[ast.TryStar] = _Scanner.visit_Try
+
 #: Leaf expressions with nothing to record inside: skip them without a dispatch.
 for _leaf in (ast.Name, ast.Constant, ast.Pass, ast.Import, ast.ImportFrom, ast.Global):
     _DISPATCH[_leaf] = lambda scanner, node: None
+
+
+def _is_weak_container(callee: Optional[str]) -> bool:
+    """``weakref.WeakSet()`` and friends, also a project's own ``WeakSequence()``."""
+    return callee is not None and (
+        callee in _WEAK_CONTAINERS or callee.rpartition(".")[2].startswith("Weak")
+    )
 
 
 def _is_name(node: Optional[ast.AST], name: Optional[str]) -> bool:
@@ -1098,6 +1403,15 @@ def _weak_of(value: ast.expr, name: str) -> bool:
     return _is_name(_weak_target(value), name)
 
 
+def _on_self(func: ast.expr, function: _FunctionState) -> bool:
+    """``self.method(...)``: a method call, never an instantiation one call away."""
+    return (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id == function.self_name
+    )
+
+
 def _class_like(callee: str) -> bool:
     """``pkg.Node`` or ``pkg.Node.create``: PEP 8 names classes in CapWords."""
     head, _, last = callee.rpartition(".")
@@ -1105,6 +1419,18 @@ def _class_like(callee: str) -> bool:
         return True
     owner = head.rpartition(".")[2]
     return owner[:1].isupper() and not last.startswith("__")
+
+
+def _is_missing_check(test: ast.expr) -> bool:
+    """``x is None``, ``k not in d``, ``not x``: the test of a get-or-create branch."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return isinstance(test.operand, (ast.Name, ast.Attribute, ast.Subscript))
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        op, right = test.ops[0], test.comparators[0]
+        if isinstance(op, ast.NotIn):
+            return True
+        return isinstance(op, ast.Is) and isinstance(right, ast.Constant) and right.value is None
+    return False
 
 
 def _is_main_guard(test: ast.expr) -> bool:
@@ -1223,14 +1549,20 @@ def collect_facts(
     module: str,
     path: str,
     suppressions: Optional[dict[int, Optional[frozenset[str]]]] = None,
+    relative: Optional[str] = None,
 ) -> ModuleFacts:
-    """Record the facts of one module (one ``ast`` pass)."""
+    """Record the facts of one module (one ``ast`` pass).
+
+    ``path`` is how findings name the file; ``relative`` (its project-relative
+    path, when known) decides whether it is test code, so a checkout that lives
+    under some ``tests/`` directory is not taken for a test file.
+    """
     kept = {
         line: codes
         for line, codes in (suppressions or {}).items()
         if codes is None or any(code.upper().startswith("MEM") for code in codes)
     }
-    if is_test_path(path) or path.endswith(".pyi"):
+    if is_test_path(relative or path) or path.endswith(".pyi"):
         # Test code and stubs: nothing they instantiate or define counts (a stub
         # would also shadow its module's real facts).
         return _ignored(module, path, kept)

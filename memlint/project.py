@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from memlint._compat import SLOTS
-from memlint.facts import BULK, LOOPED, ClassFacts, Construction, ModuleFacts
+from memlint.facts import BULK, LOOPED, RETURNED, ClassFacts, Construction, ModuleFacts, SpanTuple
 
 _MAX_HOPS = 8
 
@@ -36,11 +36,13 @@ class HotUse:
     level: int
     #: The factory or function called in bulk that builds the instances, if any.
     via: str = ""
+    #: Through a function one call away (it may build instances on some paths only).
+    indirect: bool = False
 
     @property
-    def sort_key(self) -> tuple[int, int, str, int]:
+    def sort_key(self) -> tuple[int, bool, bool, str, int]:
         # Strongest evidence first, then a direct instantiation, then by place.
-        return (-self.level, 1 if self.via else 0, self.path, self.line)
+        return (-self.level, self.indirect, bool(self.via), self.path, self.line)
 
 
 class Project:
@@ -190,23 +192,27 @@ class Project:
                 hot[qualname] = use
 
         for facts in self.facts:
-            for callee, (context, line, level, scope) in facts.hot_calls.items():
+            for callee, (context, line, level, scope, kept) in facts.hot_calls.items():
                 if level == LOOPED and scope and scope in hot_functions:
                     level = BULK  # a loop in a function that is itself called in bulk
-                target = self.resolve(callee)
+                target = self.resolve(callee) or self.factory_class(callee)
                 if target is not None:
-                    add(target, HotUse(context, facts.path, line, level))
+                    # An object dropped at once does not pile up, unless it put
+                    # itself somewhere (``Node(parent=root)``).
+                    if kept or self.classes[target][0].registers_self:
+                        via = "" if target == self.resolve(callee) else callee
+                        add(target, HotUse(context, facts.path, line, level, via))
                     continue
-                target = self.factory_class(callee)
-                if target is not None:
-                    add(target, HotUse(context, facts.path, line, level, callee))
-                    continue
-                # A function called in bulk: the classes it instantiates are hot,
+                # A function called in bulk: the classes it keeps objects of are hot,
                 # a little less surely (it may build them only on some paths).
                 for inner in functions.get(self.canonical(callee), ()):
+                    if inner.startswith(RETURNED):
+                        if not kept:
+                            continue
+                        inner = inner[len(RETURNED) :]
                     target = self.resolve(inner) or self.factory_class(inner)
                     if target is not None:
-                        add(target, HotUse(context, facts.path, line, min(level, LOOPED), callee))
+                        add(target, HotUse(context, facts.path, line, level, callee, True))
         return hot
 
     # -- how instances are used elsewhere ----------------------------------------------
@@ -292,6 +298,19 @@ class Project:
         if isinstance(argument, int):
             return params[argument] if argument < len(params) else None
         return argument if isinstance(argument, str) and argument in params else None
+
+    def inherited_helper(
+        self, cls: ClassFacts, helper: str, position: int
+    ) -> Optional[tuple[ClassFacts, str, SpanTuple]]:
+        """``(base, attribute, span)`` when a base class's method ``helper`` stores
+        ``self`` on its argument at ``position`` (``child.parent = self``)."""
+        for base in self.mro(cls):
+            if base is cls:
+                continue
+            for method, index, attribute, span in base.param_stores:
+                if method == helper and index == position:
+                    return base, attribute, span
+        return None
 
     def weak_attribute(self, cls: Optional[ClassFacts], attribute: str) -> bool:
         """Whether ``cls`` (or a base) stores ``attribute`` weakly, e.g. in a setter."""

@@ -51,9 +51,10 @@ class Task:
 
     path: str
     display: str
-    codes: tuple[str, ...]
+    rules: tuple[type[Rule], ...]
     module: str
     is_package: bool
+    relative: str = ""
     #: The file's bytes when the main process already read them (to hash for
     #: the cache): the worker analyses exactly what was hashed.
     data: Optional[bytes] = None
@@ -148,13 +149,6 @@ def read_file(path: str) -> bytes:
 # -- the worker ------------------------------------------------------------------------
 
 
-def _rules_for(codes: Sequence[str]) -> list[type[Rule]]:
-    from memlint.rules import RULES
-
-    wanted = set(codes)
-    return [rule for rule in RULES if rule.code in wanted]
-
-
 def check_task(task: Task, options: EngineOptions, run: RunOptions) -> Outcome:
     """Analyse (and maybe fix) one file; every failure becomes a FileError."""
     try:
@@ -165,11 +159,17 @@ def check_task(task: Task, options: EngineOptions, run: RunOptions) -> Outcome:
             FileResult(task.display, error=FileError(task.display, reason.lower(), "io"))
         )
     digest = hashlib.sha256(data).hexdigest()
-    rules = _rules_for(task.codes)
+    rules = list(task.rules)
     try:
         if not (run.fix or run.diff):
             result = check_source(
-                data, task.display, rules, options, module=task.module, is_package=task.is_package
+                data,
+                task.display,
+                rules,
+                options,
+                module=task.module,
+                is_package=task.is_package,
+                relative=task.relative,
             )
             return Outcome(result, digest)
         return _fix_task(task, data, digest, rules, options, run)
@@ -201,6 +201,7 @@ def _fix_task(
         unsafe=run.unsafe_fixes,
         module=task.module,
         is_package=task.is_package,
+        relative=task.relative,
     )
     if result.error is not None or new_text == source.text:
         return Outcome(result, digest)
@@ -268,9 +269,10 @@ def plan_tasks(
             Task(
                 path=str(source.path),
                 display=source.display,
-                codes=tuple(rule.code for rule in file_rules),
+                rules=tuple(file_rules),
                 module=module,
                 is_package=is_package,
+                relative=source.relative,
             )
         )
     return tasks
@@ -399,7 +401,14 @@ def _execute_cached(
         except OSError:
             pending.append(task)  # the worker reports why
             continue
-        key = cache.key(data, task.display, task.module, str(task.is_package), *task.codes)
+        key = cache.key(
+            data,
+            task.display,
+            task.relative,
+            task.module,
+            str(task.is_package),
+            *(rule.code for rule in task.rules),
+        )
         hit = cache.get(key)
         if hit is not None:
             outcomes.append(Outcome(hit))
@@ -438,14 +447,15 @@ def check_stdin(
     def analyse() -> Outcome:
         digest = hashlib.sha256(data).hexdigest()
         if run.fix or run.diff:
-            return _fix_task(task, data, digest, _rules_for(task.codes), options, run)
+            return _fix_task(task, data, digest, list(task.rules), options, run)
         found = check_source(
             data,
             filename,
-            _rules_for(task.codes),
+            list(task.rules),
             options,
             module=task.module,
             is_package=task.is_package,
+            relative=task.relative,
         )
         return Outcome(found, digest)
 
@@ -500,7 +510,7 @@ def _join(
     """Phase two: project rules over every file's facts, minus per-file ignores."""
     if not any(rule.project for rule in rules):
         return
-    enabled = {task.display: set(task.codes) for task in tasks}
+    enabled = {task.display: {rule.code for rule in task.rules} for task in tasks}
     found = check_project([o.result for o in outcomes], rules, options)
     run_result.findings.extend(f for f in found if f.code in enabled.get(f.path, ()))
     run_result.findings.sort(key=lambda f: f.sort_key)

@@ -9,7 +9,14 @@ from __future__ import annotations
 from memlint.rule import Rule
 from memlint.rules.mem001_mutable_default_argument import MutableDefaultArgument
 from memlint.rules.mem002_unbounded_cache import UnboundedCache
+from memlint.rules.mem004_missing_slots import MissingSlots
+from memlint.rules.mem005_strong_parent_reference import StrongParentReference
 
-RULES: tuple[type[Rule], ...] = (MutableDefaultArgument, UnboundedCache)
+RULES: tuple[type[Rule], ...] = (
+    MutableDefaultArgument,
+    UnboundedCache,
+    MissingSlots,
+    StrongParentReference,
+)
 
 __all__ = ["RULES"]

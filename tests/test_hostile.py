@@ -192,9 +192,10 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 def test_vanished_file_is_reported(tmp_path: Path) -> None:
     from memlint.engine import EngineOptions
+    from memlint.rules import RULES
     from memlint.runner import RunOptions, Task, check_task
 
-    task = Task(str(tmp_path / "gone.py"), "gone.py", ("MEM002",), "gone", False)
+    task = Task(str(tmp_path / "gone.py"), "gone.py", RULES, "gone", False)
     outcome = check_task(task, EngineOptions((3, 12)), RunOptions())
     assert outcome.result.error is not None
     assert outcome.result.error.kind == "io"

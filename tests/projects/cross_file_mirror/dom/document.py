@@ -1,0 +1,3 @@
+class Document:
+    def __init__(self):
+        self.elements = []

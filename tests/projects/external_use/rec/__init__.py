@@ -1,0 +1,1 @@
+# Attributes stored from another module count in k; vars() on instances elsewhere skips the class.

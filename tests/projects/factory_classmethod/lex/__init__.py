@@ -1,0 +1,1 @@
+# A factory classmethod called in a comprehension in another module makes the class hot.

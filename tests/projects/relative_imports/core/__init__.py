@@ -1,0 +1,1 @@
+# Relative imports two levels up, with an alias; a set comprehension.

@@ -1,0 +1,5 @@
+from ..types import Span as S
+
+
+def spans(pairs):
+    return {S(a, b) for a, b in pairs}

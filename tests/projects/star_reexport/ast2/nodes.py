@@ -1,0 +1,3 @@
+class Leaf:  # MEM004
+    def __init__(self, value):
+        self.value = value

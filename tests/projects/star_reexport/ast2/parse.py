@@ -1,0 +1,5 @@
+import ast2
+
+
+def leaves(values):
+    return list(map(ast2.Leaf, values))

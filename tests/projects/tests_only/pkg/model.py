@@ -1,0 +1,3 @@
+class Sample:
+    def __init__(self, value):
+        self.value = value
