@@ -18,8 +18,9 @@ from memlint.cstutil import (
     is_none,
     module_bindings,
 )
-from memlint.finding import Applicability, Confidence, Severity
+from memlint.finding import Applicability, Confidence, Estimate, Finding, Severity
 from memlint.index import ModuleIndex, qualified_name
+from memlint.model import CostTable, dict_size, format_version, list_size, list_table, set_size
 from memlint.rule import (
     Change,
     FixPlan,
@@ -1648,6 +1649,37 @@ class MutableDefaultArgument(Rule):
     def applies_to(cls, index: ModuleIndex, text: str) -> bool:
         return index.has_candidate_defaults or index.has_class_level_containers
 
+    @classmethod
+    def estimate(cls, finding: Finding, python: tuple[int, int]) -> Optional[Estimate]:
+        """Bytes the shared object grows by per element the calls leave in it."""
+        usage = str(finding.detail("usage", ""))
+        kind = str(finding.detail("type", ""))
+        if usage not in ("mutated", "escapes"):
+            return Estimate(
+                bytes_saved=0,
+                resident_bytes_saved=0,
+                unit="call",
+                method="modelled",
+                python=format_version(python),
+                note="only read, so the shared default never grows; the risk is a future edit",
+            )
+        per_element = _container_bytes_per_element(kind, python)
+        if per_element is None:
+            return None
+        return Estimate(
+            bytes_saved=per_element,
+            resident_bytes_saved=per_element,
+            unit="element",
+            method="modelled",
+            python=format_version(python),
+            note=f"per element left in the shared {kind or 'container'}, plus the element "
+            "itself; it stays reachable for the life of the function",
+        )
+
+    @classmethod
+    def cost_table(cls, python: tuple[int, int]) -> Optional[CostTable]:
+        return list_table(python)
+
     # -- scopes -------------------------------------------------------------------------
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -2519,3 +2551,17 @@ def _is_guard(statement: cst.BaseStatement, names: Sequence[str]) -> bool:
         and isinstance(test.comparisons[0].operator, cst.Is)
         and is_none(test.comparisons[0].comparator)
     )
+
+
+def _container_bytes_per_element(kind: str, python: tuple[int, int]) -> Optional[int]:
+    """Amortised container bytes per element for 1,000 elements grown one at a time."""
+    n = 1000
+    if kind in ("list", "deque", "UserList", "bytearray"):
+        total = list_size(n, python, grown_by_append=True)
+    elif kind in ("dict", "defaultdict", "OrderedDict", "Counter", "UserDict", "ChainMap"):
+        total = dict_size(n, python, str_keys=False)
+    elif kind == "set":
+        total = set_size(n, python)
+    else:
+        return None
+    return round(total / n)

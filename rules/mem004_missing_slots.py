@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional, Sequence
 
 from memlint.facts import BULK, LOOP, ClassFacts
-from memlint.finding import Confidence, Severity, Span
+from memlint.finding import Confidence, Estimate, Finding, Severity, Span
+from memlint.model import (
+    CostTable,
+    format_version,
+    instance_layout,
+    pymalloc_resident,
+    slots_saving,
+    slots_table,
+)
 from memlint.project import HotUse, Project
 from memlint.rule import Invalid, ProjectReport, Rule, Valid
 
@@ -122,12 +130,14 @@ class MissingSlots(Rule):
     class, which breaks zero-argument `super()` in its methods before Python 3.14.
 
     ## Memory cost
-    Per instance with k attributes (bytes requested, 64-bit CPython): on 3.8–3.10 a
-    key-sharing `__dict__` makes an instance cost 152 bytes for k ≤ 5 and 192 bytes for
-    k = 6–10, against 32 + 8k with `__slots__` (55–75% less); on 3.11–3.13 values are
-    stored inline until `__dict__` is touched, about 72 + 8k bytes (64 + 8k on 3.12),
-    so `__slots__` saves 25–50%. The attribute values themselves are not saved.
-    `memlint run` counts the live instances of each flagged class at the traced peak.
+    Per instance with k attributes (bytes requested, 64-bit CPython, attribute values
+    excluded — they cost the same either way): on 3.8–3.10 a key-sharing `__dict__`
+    makes an instance cost 152 bytes for k ≤ 5 and 192 bytes for k = 6–10, against
+    32 + 8k with `__slots__` (42–74% less); on 3.11–3.13 the values live in the object
+    until `__dict__` is touched — 72 + 8k on 3.11 (64 + 8k on 3.12) for k ≤ 5 — so
+    `__slots__` saves 32–48 bytes, 26–50%. Touching `__dict__` (`vars(obj)`) adds 64
+    bytes per instance on 3.11+. `memlint explain MEM004 --python 3.12` prints the table
+    for a version; `memlint run` counts the live instances at the traced peak.
 
     ## References
     - https://docs.python.org/3/reference/datamodel.html#slots
@@ -312,6 +322,28 @@ class MissingSlots(Rule):
             options={"min-confidence": "low"},
         ),
     )
+
+    @classmethod
+    def estimate(cls, finding: Finding, python: tuple[int, int]) -> Optional[Estimate]:
+        k = int(finding.detail("k", 0) or 0)
+        if k <= 0:
+            return None
+        weakref = bool(finding.detail("weakref", False))
+        saved = slots_saving(k, python, weakref_slot=weakref)
+        plain = instance_layout(k, python)
+        slotted = instance_layout(k, python, slotted=True, weakref_slot=weakref)
+        return Estimate(
+            bytes_saved=saved,
+            resident_bytes_saved=_resident(plain, python) - _resident(slotted, python),
+            unit="instance",
+            method="modelled",
+            python=format_version(python),
+            note=f"{k} attribute{'s' if k != 1 else ''}; values excluded, they cost the same",
+        )
+
+    @classmethod
+    def cost_table(cls, python: tuple[int, int]) -> Optional[CostTable]:
+        return slots_table(python)
 
     @classmethod
     def check_project(
@@ -528,3 +560,9 @@ def _where(use: HotUse, path: str) -> str:
 
 def _in(context: str) -> str:
     return context if context.startswith("by ") else f"in {context}"
+
+
+def _resident(layout: Any, python: tuple[int, int]) -> int:
+    """Bytes after pymalloc rounds each block of an instance to its size class."""
+    blocks = (layout.object_bytes, layout.values_bytes, layout.dict_bytes)
+    return sum(pymalloc_resident(size, python) for size in blocks if size)

@@ -5,9 +5,19 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional, Sequence
 
 from memlint.facts import BackReference, ClassFacts
-from memlint.finding import Confidence, Severity, Span
+from memlint.finding import Confidence, Estimate, Finding, Severity, Span
+from memlint.model import (
+    CostTable,
+    compare_parent_references,
+    format_version,
+    parent_reference_table,
+    pymalloc_resident,
+)
 from memlint.project import Project
 from memlint.rule import Invalid, ProjectReport, Rule, Valid
+
+#: The reference workload of the static estimate: trees built and dropped.
+_TREES, _NODES = 10_000, 10
 
 
 class StrongParentReference(Rule):
@@ -77,8 +87,11 @@ class StrongParentReference(Rule):
     Objects in cycles live until a collection reaches them, so the garbage they hold
     is bounded by the collector's thresholds (700 allocations for the youngest
     generation up to 3.12, 2000 from 3.13), not by how many trees a program builds:
-    for 100k small trees the traced peak was only about 0.4 MB above the weakref
-    version, but 30–45% of the run time went to the collector. With `gc.disable()`
+    for 100k small trees the traced peak was only about 0.3–0.4 MB above the weakref
+    version, but 30–45% of the run time went to the collector. The estimate memlint
+    attaches is modelled for a reference workload (10,000 trees of 10 nodes built and
+    dropped): collections and objects examined saved, and the peak garbage avoided net
+    of the weakref objects the fix adds. With `gc.disable()`
     the garbage grows instead (10k trees held 20–28 MB). `memlint run` counts the
     cycles the collector frees per class.
 
@@ -190,6 +203,32 @@ class StrongParentReference(Rule):
             "        self.items = [Item(n, owner=self) for n in names]\n"
         ),
     )
+
+    @classmethod
+    def estimate(cls, finding: Finding, python: tuple[int, int]) -> Optional[Estimate]:
+        saving = compare_parent_references(python, _NODES, _TREES)
+        peak = saving.peak_bytes_saved
+        return Estimate(
+            bytes_saved=peak,
+            resident_bytes_saved=pymalloc_resident(peak, python) if peak > 0 else peak,
+            unit="run",
+            method="modelled",
+            python=format_version(python),
+            note=(
+                f"for {_TREES:,} trees of {_NODES} nodes built and dropped: mostly collector "
+                f"work ({saving.collections_saved:,} collections and "
+                f"{saving.objects_examined_saved:,} objects examined fewer), little memory"
+            ),
+            extra=(
+                ("collections_saved", saving.collections_saved),
+                ("objects_examined_saved", saving.objects_examined_saved),
+                ("workload", f"{_TREES} trees x {_NODES} nodes"),
+            ),
+        )
+
+    @classmethod
+    def cost_table(cls, python: tuple[int, int]) -> Optional[CostTable]:
+        return parent_reference_table(python)
 
     @classmethod
     def check_project(

@@ -416,3 +416,44 @@ def test_subprocess_many_files_uses_workers(tmp_path: Path) -> None:
     assert sorted(f["path"] for f in data["findings"]) == sorted(
         f"pkg/m{i}.py" for i in range(0, 60, 10)
     )
+
+
+# -- estimates ---------------------------------------------------------------------------
+
+HOT = (
+    "class Point:\n    def __init__(self, x, y):\n        self.x = x\n        self.y = y\n\n\n"
+    "def points(n):\n    return [Point(i, i) for i in range(n)]\n"
+)
+
+
+@pytest.mark.parametrize(("target", "saved"), [("py39", 104), ("py311", 40), ("py312", 32)])
+def test_target_version_selects_the_cost_model(tmp_path: Path, target: str, saved: int) -> None:
+    write(tmp_path, {"geo.py": HOT})
+    code, out, _ = run("check", "--output-format", "json", "--target-version", target, cwd=tmp_path)
+    assert code == 1
+    (finding,) = json.loads(out)["findings"]
+    assert finding["code"] == "MEM004"
+    estimate = finding["estimate"]
+    assert estimate["python"] == f"3.{target[3:]}"
+    assert (estimate["bytes_saved"], estimate["unit"], estimate["method"]) == (
+        saved,
+        "instance",
+        "modelled",
+    )
+    assert estimate["resident_bytes_saved"] % 16 == 0
+
+
+def test_target_version_from_config_and_text_output(tmp_path: Path) -> None:
+    write(tmp_path, {"geo.py": HOT, "pyproject.toml": '[tool.memlint]\ntarget-version = "py310"\n'})
+    code, out, _ = run("check", cwd=tmp_path)
+    assert code == 1
+    assert "= saves ~104 B per instance (modelled, CPython 3.10)" in out
+
+
+def test_explain_prints_the_cost_table_for_a_version(tmp_path: Path) -> None:
+    code, out, _ = run("explain", "MEM004", "--python", "3.12", cwd=tmp_path)
+    assert code == 0
+    assert "Instance bytes by attribute count, CPython 3.12" in out
+    assert ["1", "72", "40", "32", "44.4"] in [line.split() for line in out.splitlines()]
+    code, _, err = run("explain", "MEM004", "--python", "2.7", cwd=tmp_path)
+    assert code == 2 and "target version" in err
