@@ -355,3 +355,57 @@ def check_project(
             )
     findings.sort(key=lambda f: f.sort_key)
     return findings
+
+
+def fix_project_findings(
+    text: str,
+    path: str,
+    findings: Sequence[Finding],
+    rules: Sequence[type[Rule]],
+    options: EngineOptions,
+    *,
+    module: str = "",
+    is_package: bool = False,
+) -> list[Finding]:
+    """``findings`` (made by project rules in ``text``) with their fixes attached.
+
+    Project findings come from the join, not from a visit of the file's tree, so
+    the file is parsed here (once) and each rule builds its fix from the tree.
+    """
+    by_code = {rule.code: rule for rule in rules}
+    tree, _ = _parse_ast(text, path)
+    if tree is None:
+        return list(findings)
+    try:
+        cst_module = cst.parse_module(text)
+    except (cst.ParserSyntaxError, RecursionError, MemoryError):
+        return list(findings)
+    index = build_index(tree, module, is_package)
+    plans = []
+    for finding in findings:
+        rule = by_code.get(finding.code)
+        plan = None
+        if rule is not None:
+            context = RuleContext(
+                path=path,
+                index=index,
+                module=cst_module,
+                target_version=options.target_version,
+                options=options.rule_options.get(rule.code, {}),
+            )
+            try:
+                plan = rule.project_fix(finding, context)
+            except Exception:  # a fix is a convenience: never let it fail the run
+                plan = None
+        plans.append(plan)
+    nodes = [node for plan in plans if plan is not None for node in plan_nodes(plan)]
+    if not nodes:
+        return list(findings)
+    rendering = node_spans(cst_module, nodes, text)
+    fixed = []
+    for finding, plan in zip(findings, plans):
+        fix = materialize(cst_module, plan, rendering) if plan is not None else None
+        if fix is not None and not rendering.exact:
+            fix = _remap(fix, rendering, text)
+        fixed.append(dataclasses.replace(finding, fix=fix) if fix is not None else finding)
+    return fixed

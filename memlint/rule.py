@@ -230,6 +230,11 @@ class Rule(cst.BatchableCSTVisitor):
         """Findings of a project rule over the joined facts of the whole run."""
         return ()
 
+    @classmethod
+    def project_fix(cls, finding: Finding, context: RuleContext) -> Optional[FixPlan]:
+        """The fix for a project finding, from the tree of the file it is in."""
+        return None
+
     # -- reporting ----------------------------------------------------------------
 
     def report(

@@ -26,9 +26,15 @@ from memlint._compat import SLOTS
 from memlint.cache import CACHE_DIR_NAME, ResultCache, salt_for
 from memlint.config import Settings, ignored_codes_for, select_rules
 from memlint.discovery import SourcePath, discover
-from memlint.engine import EngineOptions, check_project, check_source, fix_source
-from memlint.finding import FileError, FileResult, Finding
-from memlint.fixes import split_lines
+from memlint.engine import (
+    EngineOptions,
+    check_project,
+    check_source,
+    fix_project_findings,
+    fix_source,
+)
+from memlint.finding import Applicability, FileError, FileResult, Finding
+from memlint.fixes import apply_edits, parses, split_lines
 from memlint.rule import Rule
 from memlint.source import SourceError, decode_source
 
@@ -373,8 +379,9 @@ def check_paths(
         outcomes = list(execute(tasks, options, run, progress=progress))
     else:
         outcomes = _execute_cached(tasks, options, run, cache, progress)
-    _collect(result, tasks, outcomes, run)
+    _collect(result, outcomes)
     _join(result, tasks, outcomes, rules, options)
+    _finish(result, tasks, outcomes, options, run)
     return result
 
 
@@ -460,16 +467,13 @@ def check_stdin(
         return Outcome(found, digest)
 
     outcome = run_with_big_stack(analyse)
-    _collect(result, [task], [outcome], dataclasses.replace(run, fix=False))
+    _collect(result, [outcome])
     _join(result, [task], [outcome], rules, options)
     fixed = outcome.fixed if run.fix else None
     return result, fixed
 
 
-def _collect(
-    run_result: CheckRun, tasks: Sequence[Task], outcomes: Sequence[Outcome], run: RunOptions
-) -> None:
-    by_display = {task.display: task for task in tasks}
+def _collect(run_result: CheckRun, outcomes: Sequence[Outcome]) -> None:
     for outcome in outcomes:
         result = outcome.result
         run_result.files += 1
@@ -477,25 +481,7 @@ def _collect(
         if result.error is not None:
             run_result.errors.append(result.error)
         run_result.findings.extend(result.findings)
-        if outcome.fixed is None or outcome.original_text is None:
-            continue
-        if run.diff and outcome.fixed_text is not None:
-            diff = _unified_diff(result.path, outcome.original_text, outcome.fixed_text)
-            run_result.diffs.append(diff)
-            run_result.fixed += outcome.fixes_applied
-        if run.fix:
-            task = by_display.get(result.path)
-            if task is None:
-                continue
-            from memlint.writer import WriteError, write_if_unchanged
-
-            try:
-                write_if_unchanged(Path(task.path), outcome.fixed, outcome.digest)
-            except WriteError as exc:
-                run_result.errors.append(FileError(result.path, str(exc), "write"))
-                continue
-            run_result.written.append(result.path)
-            run_result.fixed += outcome.fixes_applied
+        run_result.fixed += outcome.fixes_applied
     run_result.findings.sort(key=lambda f: f.sort_key)
     run_result.errors.sort(key=lambda e: e.path)
 
@@ -514,6 +500,101 @@ def _join(
     found = check_project([o.result for o in outcomes], rules, options)
     run_result.findings.extend(f for f in found if f.code in enabled.get(f.path, ()))
     run_result.findings.sort(key=lambda f: f.sort_key)
+
+
+def _finish(
+    run_result: CheckRun,
+    tasks: Sequence[Task],
+    outcomes: Sequence[Outcome],
+    options: EngineOptions,
+    run: RunOptions,
+) -> None:
+    """Attach fixes to project findings, apply them (``--fix``/``--diff``), write files.
+
+    Per-file fixes were applied in the workers; project findings (MEM004/MEM005)
+    are known only after the join, so their fixes are computed here, on top of
+    the per-file result, and each changed file is written (or diffed) once.
+    """
+    by_display = {task.display: task for task in tasks}
+    texts = {o.result.path: o for o in outcomes}
+    project_codes = {rule.code for rule in run_result.rules if rule.project}
+    by_path: dict[str, list[Finding]] = {}
+    for finding in run_result.findings:
+        if finding.code in project_codes:
+            by_path.setdefault(finding.path, []).append(finding)
+    final: dict[str, str] = {}
+    kept: list[Finding] = [f for f in run_result.findings if f.code not in project_codes]
+    for path, found in by_path.items():
+        task = by_display.get(path)
+        outcome = texts.get(path)
+        text = outcome.fixed_text if outcome is not None and outcome.fixed_text else None
+        if text is None and task is not None:
+            text = _read_text(task)
+        if task is None or text is None:
+            kept.extend(found)
+            continue
+        fixed = fix_project_findings(
+            text,
+            path,
+            found,
+            task.rules,
+            options,
+            module=task.module,
+            is_package=task.is_package,
+        )
+        if not (run.fix or run.diff):
+            kept.extend(fixed)
+            continue
+        wanted = [
+            f
+            for f in fixed
+            if f.fix is not None and (run.unsafe_fixes or f.fix.applicability is Applicability.SAFE)
+        ]
+        new_text, applied = apply_edits(text, [f.fix for f in wanted if f.fix is not None])
+        if applied and new_text != text and parses(new_text):
+            final[path] = new_text
+            run_result.fixed += applied
+            applied_ids = {id(f) for f in wanted}
+            # A fix that overlapped another this round stays a finding.
+            kept.extend(f for f in fixed if id(f) not in applied_ids or f.fix is None)
+        else:
+            kept.extend(fixed)
+    run_result.findings = sorted(kept, key=lambda f: f.sort_key)
+    if not (run.fix or run.diff):
+        return
+    for outcome in outcomes:
+        path = outcome.result.path
+        text = final.get(path) or outcome.fixed_text
+        if text is None:
+            continue
+        task = by_display.get(path)
+        if task is None:
+            continue
+        original = outcome.original_text if outcome.original_text is not None else _read_text(task)
+        if original is None or text == original:
+            continue
+        if run.diff:
+            run_result.diffs.append(_unified_diff(path, original, text))
+            continue
+        from memlint.writer import WriteError, write_if_unchanged
+
+        try:
+            data = read_file(task.path)
+            if hashlib.sha256(data).hexdigest() != outcome.digest:
+                raise WriteError("not written: the file changed on disk during the run")
+            write_if_unchanged(Path(task.path), decode_source(data).encode(text), outcome.digest)
+        except (WriteError, OSError, SourceError) as exc:
+            run_result.errors.append(FileError(path, str(exc), "write"))
+            continue
+        run_result.written.append(path)
+    run_result.errors.sort(key=lambda e: e.path)
+
+
+def _read_text(task: Task) -> Optional[str]:
+    try:
+        return decode_source(read_file(task.path)).text
+    except (OSError, SourceError):
+        return None
 
 
 def _unified_diff(path: str, old: str, new: str) -> str:

@@ -12,7 +12,15 @@ import re
 from collections.abc import Sequence
 from typing import Any, Mapping, Optional
 
-from memlint.engine import EngineOptions, check_project, check_source, fix_source
+from memlint.engine import (
+    EngineOptions,
+    check_project,
+    check_source,
+    fix_project_findings,
+    fix_source,
+)
+from memlint.finding import Applicability
+from memlint.fixes import apply_edits, parses
 from memlint.finding import FileResult
 from memlint.rule import Rule
 
@@ -109,11 +117,19 @@ def fix(
     target_version: Optional[tuple[int, int]] = None,
     rule_options: Optional[Mapping[str, Mapping[str, Any]]] = None,
 ) -> str:
-    text, _, _ = fix_source(
-        code,
-        path,
-        rules,
-        options_for(rules, target_version, rule_options),
-        unsafe=unsafe,
-    )
+    options = options_for(rules, target_version, rule_options)
+    text = code
+    for _ in range(10):
+        text, result, _ = fix_source(text, path, rules, options, unsafe=unsafe)
+        found = _with_project_findings([result], rules, options)[0]
+        project = [f for f in found.findings if f not in result.findings]
+        fixes = [
+            f.fix
+            for f in fix_project_findings(text, path, project, rules, options)
+            if f.fix is not None and (unsafe or f.fix.applicability is Applicability.SAFE)
+        ]
+        new_text, applied = apply_edits(text, fixes)
+        if not applied or new_text == text or not parses(new_text):
+            break
+        text = new_text
     return text
