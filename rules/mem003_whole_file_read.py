@@ -10,8 +10,16 @@ from typing import Optional
 import libcst as cst
 
 from memlint._compat import SLOTS
-from memlint.finding import Applicability, Confidence, Severity
+from memlint.finding import Applicability, Confidence, Estimate, Finding, Severity
 from memlint.index import ModuleIndex
+from memlint.model import (
+    CostTable,
+    format_version,
+    iterate_lines_cost,
+    read_splitlines_cost,
+    readlines_cost,
+    readlines_table,
+)
 from memlint.rule import FixPlan, Invalid, Replace, Rule, RuleContext, Valid
 
 
@@ -482,6 +490,29 @@ class WholeFileRead(Rule):
         self._uses: dict[int, _Use] = {}
         self._flat: dict[int, _Flat] = {}
         self._attributes: dict[tuple[int, str, str], _Origin] = {}
+        self._class_assignments: dict[int, dict[tuple[str, str], list[Expr]]] = {}
+
+    @classmethod
+    def estimate(cls, finding: Finding, python: tuple[int, int]) -> Optional[Estimate]:
+        """Peak bytes per MiB of input, for 80-character lines (the file size is unknown)."""
+        size, line = 1 << 20, 80
+        if finding.detail("form") == "split":
+            whole = read_splitlines_cost(size, line, python)
+        else:
+            whole = readlines_cost(size, line, python)
+        saved = whole - iterate_lines_cost(line, python)
+        return Estimate(
+            bytes_saved=saved,
+            resident_bytes_saved=saved,
+            unit="MiB of input",
+            method="modelled",
+            python=format_version(python),
+            note="for 80-character lines; shorter lines cost more per byte",
+        )
+
+    @classmethod
+    def cost_table(cls, python: tuple[int, int]) -> Optional[CostTable]:
+        return readlines_table(python)
 
     @classmethod
     def applies_to(cls, index: ModuleIndex, text: str) -> bool:
@@ -631,21 +662,16 @@ class WholeFileRead(Rule):
         cached = self._attributes.get(key)
         if cached is not None:
             return cached
+        assigned = self._class_assignments.get(id(cls))
+        if assigned is None:
+            assigned = _attribute_assignments(cls)
+            self._class_assignments[id(cls)] = assigned
         self._attributes[key] = _Origin.UNKNOWN  # ``self.a = self.a`` must not recurse
-        origins: set[_Origin] = set()
-        for node in self._flat_of(cls).nodes:
-            if isinstance(node, cst.Assign):
-                targets = [t.target for t in node.targets]
-            elif isinstance(node, cst.AnnAssign) and node.value is not None:
-                targets = [node.target]
-            else:
-                continue
-            if not any(_is_attribute(t, owner, attr) for t in targets):
-                continue
-            value = node.value
-            assert value is not None
+        origins = {
             # A name's binding belongs to another scope: unknown here.
-            origins.add(_Origin.UNKNOWN if isinstance(value, cst.Name) else self._origin(value)[0])
+            _Origin.UNKNOWN if isinstance(value, cst.Name) else self._origin(value)[0]
+            for value in assigned.get((owner, attr), ())
+        }
         origin = origins.pop() if len(origins) == 1 else _Origin.UNKNOWN
         self._attributes[key] = origin
         return origin
@@ -1565,13 +1591,42 @@ def _chain_at(flat: _Flat, i: int, length: int) -> str:
     return ".".join(parts)
 
 
-def _is_attribute(node: cst.BaseExpression, owner: str, attr: str) -> bool:
-    return (
-        isinstance(node, cst.Attribute)
-        and node.attr.value == attr
-        and isinstance(node.value, cst.Name)
-        and node.value.value == owner
-    )
+def _attribute_assignments(cls: cst.ClassDef) -> dict[tuple[str, str], list[Expr]]:
+    """``(owner, attr) -> values`` of every ``owner.attr = value`` in a class's methods.
+
+    Walks statements only (not expressions), so it costs a small part of a visit.
+    """
+    found: dict[tuple[str, str], list[Expr]] = {}
+    pending: list[cst.CSTNode] = [cls.body]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            for small in node.body:
+                value: Optional[Expr] = None
+                if isinstance(small, cst.Assign):
+                    targets = [t.target for t in small.targets]
+                    value = small.value
+                elif isinstance(small, cst.AnnAssign):
+                    targets = [small.target]
+                    value = small.value
+                if value is None:
+                    continue
+                for target in targets:
+                    if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+                        key = (target.value.value, target.attr.value)
+                        found.setdefault(key, []).append(value)
+        elif isinstance(node, cst.IndentedBlock):
+            pending.extend(node.body)
+        elif isinstance(node, cst.ClassDef):
+            continue  # a nested class: its ``self`` is another object
+        else:
+            for field in ("body", "orelse", "handlers", "finalbody", "cases"):
+                child = getattr(node, field, None)
+                if isinstance(child, cst.CSTNode):
+                    pending.append(child)
+                elif isinstance(child, (list, tuple)):
+                    pending.extend(c for c in child if isinstance(c, cst.CSTNode))
+    return found
 
 
 def _joins_nothing(node: Optional[cst.CSTNode]) -> bool:
