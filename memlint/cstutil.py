@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Sequence, TypeVar, Union
 
 import libcst as cst
 
@@ -110,3 +110,112 @@ def dotted_name(node: cst.CSTNode) -> Optional[str]:
         return None
     parts.append(current.value)
     return ".".join(reversed(parts))
+
+
+# -- classes (used by the fixes of MEM004 and MEM005) ------------------------------------
+
+
+def class_path(qualname: str, module: str) -> Optional[list[str]]:
+    """The names of the classes leading to ``qualname`` inside ``module``."""
+    if not module:
+        return qualname.split(".") if qualname else None
+    if not qualname.startswith(module + "."):
+        return None
+    return qualname[len(module) + 1 :].split(".")
+
+
+def find_class(module: cst.Module, path: Sequence[str]) -> Optional[cst.ClassDef]:
+    """The one class at ``path`` (``["Outer", "Inner"]``), also inside ``if``/``try``
+    blocks as the facts count them; ``None`` when missing or defined twice."""
+    statements: Sequence[cst.CSTNode] = module.body
+    node: Optional[cst.ClassDef] = None
+    for name in path:
+        found: list[cst.ClassDef] = []
+        _collect_classes(statements, name, found)
+        if len(found) != 1:
+            return None
+        node = found[0]
+        statements = body_statements(node)
+    return node
+
+
+def _collect_classes(
+    statements: Sequence[cst.CSTNode], name: str, found: list[cst.ClassDef]
+) -> None:
+    for statement in statements:
+        if isinstance(statement, cst.ClassDef):
+            if statement.name.value == name:
+                found.append(statement)
+        elif isinstance(statement, (cst.If, cst.Try, cst.With, cst.For, cst.While)):
+            for block in _blocks(statement):
+                _collect_classes(block, name, found)
+
+
+def _blocks(statement: cst.CSTNode) -> list[Sequence[cst.CSTNode]]:
+    """The statement lists of a compound statement's blocks (not functions')."""
+    blocks: list[Sequence[cst.CSTNode]] = []
+    parts: list[Optional[cst.CSTNode]] = [getattr(statement, "body", None)]
+    if isinstance(statement, cst.If):
+        parts.append(statement.orelse)
+    elif isinstance(statement, cst.Try):
+        parts.extend(handler for handler in statement.handlers)
+        parts.extend((statement.orelse, statement.finalbody))
+    elif isinstance(statement, (cst.For, cst.While)):
+        parts.append(statement.orelse)
+    for part in parts:
+        if isinstance(part, (cst.If, cst.Else, cst.ExceptHandler, cst.Finally)):
+            if isinstance(part, cst.If):
+                blocks.extend(_blocks(part))
+                continue
+            part = part.body
+        if isinstance(part, cst.IndentedBlock):
+            blocks.append(part.body)
+    return blocks
+
+
+def body_statements(cls: cst.ClassDef) -> Sequence[cst.BaseStatement]:
+    body = cls.body
+    return body.body if isinstance(body, cst.IndentedBlock) else ()
+
+
+def quote_of(value: Union[cst.Tuple, cst.List]) -> str:
+    for element in value.elements:
+        if isinstance(element.value, cst.SimpleString):
+            return element.value.quote if len(element.value.quote) == 1 else '"'
+    return '"'
+
+
+_Item = TypeVar("_Item", cst.Element, cst.Arg)
+
+
+def append_items(
+    items: Sequence[_Item],
+    new: Sequence[_Item],
+    opening: Optional[cst.BaseParenthesizableWhitespace],
+) -> list[_Item]:
+    """``items`` followed by ``new``, with commas that keep the layout: a trailing
+    comma (and the line break before the closing bracket) moves to the new last item."""
+    if not new:
+        return list(items)
+    if not items:
+        return list(new)
+    result: list[_Item] = list(items[:-1])
+    last = items[-1]
+    comma = last.comma
+    if not isinstance(comma, cst.Comma):
+        result.append(last)
+        result.extend(new)
+        return result
+    # ``(a,)`` or a trailing comma before a line break: the new items go after it.
+    multiline = isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace)
+    separator = cst.Comma(
+        whitespace_before=comma.whitespace_before,
+        whitespace_after=opening
+        if multiline and opening is not None
+        else cst.SimpleWhitespace(" "),
+    )
+    result.append(last.with_changes(comma=separator))
+    result.extend(item.with_changes(comma=separator) for item in new[:-1])
+    final = new[-1]
+    result.append(final.with_changes(comma=comma) if multiline or len(items) > 1 else final)
+    return result

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Sequence
 
+import libcst as cst
+
+from memlint._compat import SLOTS
+from memlint.cstutil import (
+    append_items,
+    body_statements,
+    class_path,
+    docstring_statement,
+    find_class,
+)
 from memlint.facts import BULK, LOOP, ClassFacts
-from memlint.finding import Confidence, Estimate, Finding, Severity, Span
+from memlint.finding import Applicability, Confidence, Estimate, Finding, Severity, Span
 from memlint.model import (
     CostTable,
     format_version,
@@ -15,7 +26,9 @@ from memlint.model import (
     slots_table,
 )
 from memlint.project import HotUse, Project
-from memlint.rule import Invalid, ProjectReport, Rule, Valid
+from memlint.rule import FixPlan, Invalid, ProjectReport, Replace, Rule, RuleContext, Valid
+from memlint.rules.mem005_strong_parent_reference import StrongParentReference
+from memlint.suppress import Suppressions
 
 #: External bases that add no ``__dict__`` (each declares ``__slots__ = ()``).
 _SLOTTED_EXTERNAL_BASES = frozenset(
@@ -120,14 +133,41 @@ class MissingSlots(Rule):
     ```
 
     ## Fix safety
-    There is no automatic fix yet. Adding `__slots__` changes behaviour a program may
-    rely on: instances no longer accept attributes outside the slots (the rule counts
-    the ones the project assigns, also from outside the class), class-level defaults
-    of slotted names must move into `__init__`, instances cannot be weakly referenced
-    unless `"__weakref__"` is a slot (the message says when the project takes weak
-    references), pickling hooks that use `__dict__` must change, and a subclass without
-    its own `__slots__` gets a `__dict__` back. `@dataclass(slots=True)` builds a new
-    class, which breaks zero-argument `super()` in its methods before Python 3.14.
+    The fix adds `__slots__` as the first statement of the class (after its
+    docstring), listing every attribute the project assigns to instances: in the
+    class, in its bases' methods, and from outside on objects it builds
+    (`p = Point(); p.z = 1`), plus `"__weakref__"` when instances are weakly
+    referenced or the project imports `weakref` at all (weak references taken on a
+    loop variable or a parameter cannot be tied to a class, and a slotted class
+    without `"__weakref__"` makes them raise `TypeError`). For a dataclass it adds
+    `slots=True` to `@dataclass` on Python 3.10+ (`weakref_slot=True` as well, 3.11+);
+    for an `@attr.s` class, `slots=True`.
+
+    A slotted class behaves differently: setting an attribute that is not listed
+    raises `AttributeError`, `vars(obj)` and `obj.__dict__` fail, pickle protocols 0
+    and 1 refuse the instances (the default protocol works), and pickles made before
+    the change do not load. The fix is safe when every exemption of the rule holds:
+    no dynamic attributes and no `__dict__` use seen anywhere in the project, and
+    every attribute the project assigns is listed. It is unsafe when the class
+    defines pickling hooks (they may rely on the old state), when its file uses
+    `__dict__`, `vars()`, `setattr()` with a computed name or assigns `__class__` on
+    objects the analysis cannot tie to a class, and when `slots=True` is added to a
+    class with bases (the decorator builds a new class, so `__init_subclass__` and
+    metaclass hooks run twice). memlint sees attribute stores only on objects it saw
+    being built, not on parameters or loop variables, and does not look at test code:
+    run the tests after applying it.
+
+    No fix is offered when a class-level value has a slot's name in a plain class
+    (`ValueError` when the class is built), when a pickling hook reads `__dict__`,
+    when a subclass also inherits from a base with slots or a builtin layout
+    (instance lay-out conflict), when the class body sits on the `class` line, or
+    when an attribute is a strong parent reference that MEM005 reports (its fix
+    turns the attribute into a property, which cannot share a slot's name: apply
+    that fix first, then this one follows). For dataclasses: not before 3.10 (nor on
+    3.10 when instances may be weakly referenced), not when a method calls `super()`
+    without arguments (the new class breaks it before 3.14), and not when an
+    attribute is not a field; a dataclass or attrs decorator that already says
+    `slots=` is left alone.
 
     ## Memory cost
     Per instance with k attributes (bytes requested, 64-bit CPython, attribute values
@@ -259,67 +299,289 @@ class MissingSlots(Rule):
     INVALID = (
         Invalid(
             "class Point:  # MEM004:7\n    def __init__(self, x, y):\n        self.x = x\n"
+            "        self.y = y\ndef load(rows):\n    return [Point(x, y) for x, y in rows]\n",
+            fixed="class Point:  # MEM004:7\n"
+            '    __slots__ = ("x", "y")\n'
+            "\n"
+            "    def __init__(self, x, y):\n"
+            "        self.x = x\n"
             "        self.y = y\n"
-            "def load(rows):\n    return [Point(x, y) for x, y in rows]\n"
+            "def load(rows):\n"
+            "    return [Point(x, y) for x, y in rows]\n",
+        ),
+        # A docstring stays first; the slots follow it.
+        Invalid(
+            "class Token:  # MEM004\n"
+            '    """A lexer token."""\n'
+            "\n    def __init__(self, kind, text):\n        self.kind = kind\n"
+            "        self.text = text\ndef lex(words):\n"
+            '    return [Token("w", w) for w in words]\n',
+            fixed="class Token:  # MEM004\n"
+            '    """A lexer token."""\n'
+            "\n"
+            '    __slots__ = ("kind", "text")\n'
+            "\n"
+            "    def __init__(self, kind, text):\n"
+            "        self.kind = kind\n"
+            "        self.text = text\n"
+            "def lex(words):\n"
+            '    return [Token("w", w) for w in words]\n',
+        ),
+        # A nested class.
+        Invalid(
+            "class Grid:\n    class Cell:  # MEM004\n        def __init__(self, v):\n"
+            "            self.v = v\ndef cells(vs):\n    return [Grid.Cell(v) for v in vs]\n",
+            fixed="class Grid:\n"
+            "    class Cell:  # MEM004\n"
+            '        __slots__ = ("v",)\n'
+            "\n"
+            "        def __init__(self, v):\n"
+            "            self.v = v\n"
+            "def cells(vs):\n"
+            "    return [Grid.Cell(v) for v in vs]\n",
         ),
         # A single loop is weak evidence (low confidence): reported on request.
         Invalid(
             "import abc\nclass Shape(abc.ABC):  # MEM004\n    def __init__(self, n):\n"
+            "        self.n = n\ndef build(ns):\n    out = []\n    for n in ns:\n"
+            "        out.append(Shape(n))\n    return out\n",
+            fixed="import abc\n"
+            "class Shape(abc.ABC):  # MEM004\n"
+            '    __slots__ = ("n",)\n'
+            "\n"
+            "    def __init__(self, n):\n"
             "        self.n = n\n"
-            "def build(ns):\n    out = []\n    for n in ns:\n        out.append(Shape(n))\n"
+            "def build(ns):\n"
+            "    out = []\n"
+            "    for n in ns:\n"
+            "        out.append(Shape(n))\n"
             "    return out\n",
             options={"min-confidence": "low"},
         ),
         Invalid(
             "from typing import Generic, TypeVar\nT = TypeVar('T')\n"
-            "class Box(Generic[T]):  # MEM004\n    def __init__(self, v: T):\n        self.v = v\n"
-            "def boxes(vs):\n    return list(map(Box, vs))\n"
+            "class Box(Generic[T]):  # MEM004\n    def __init__(self, v: T):\n"
+            "        self.v = v\ndef boxes(vs):\n    return list(map(Box, vs))\n",
+            fixed="from typing import Generic, TypeVar\n"
+            "T = TypeVar('T')\n"
+            "class Box(Generic[T]):  # MEM004\n"
+            '    __slots__ = ("v",)\n'
+            "\n"
+            "    def __init__(self, v: T):\n"
+            "        self.v = v\n"
+            "def boxes(vs):\n"
+            "    return list(map(Box, vs))\n",
         ),
-        # A dataclass: `slots=True` from 3.10, a hand-written __slots__ before.
+        # A dataclass: `slots=True` from 3.10; no fix before (fields with defaults cannot
+        # keep them as slots).
         Invalid(
-            "from dataclasses import dataclass\n@dataclass(frozen=True)\n"
-            "class Tok:  # MEM004\n    kind: str\n    text: str = ''\n"
-            "def lex(words):\n    return (Tok('w', w) for w in words)\n",
+            "from dataclasses import dataclass\n@dataclass(frozen=True)\nclass Tok:  # MEM004\n"
+            "    kind: str\n    text: str = ''\ndef lex(words):\n"
+            "    return (Tok('w', w) for w in words)\n",
+            fixed="from dataclasses import dataclass\n"
+            "@dataclass(frozen=True, slots=True)\n"
+            "class Tok:  # MEM004\n"
+            "    kind: str\n"
+            "    text: str = ''\n"
+            "def lex(words):\n"
+            "    return (Tok('w', w) for w in words)\n",
             target_version=(3, 12),
         ),
         Invalid(
-            "from dataclasses import dataclass\n@dataclass\nclass Tok:  # MEM004\n    kind: str\n"
-            "def lex(words):\n    return [Tok(w) for w in words]\n",
-            target_version=(3, 9),
+            "from dataclasses import dataclass\n@dataclass\nclass Tok:  # MEM004\n"
+            "    kind: str\ndef lex(words):\n    return [Tok(w) for w in words]\n",
+            fixed="from dataclasses import dataclass\n"
+            "@dataclass(slots=True)\n"
+            "class Tok:  # MEM004\n"
+            "    kind: str\n"
+            "def lex(words):\n"
+            "    return [Tok(w) for w in words]\n",
+            target_version=(3, 10),
         ),
         Invalid(
-            "import attr\n@attr.s\nclass Tok:  # MEM004\n    kind = attr.ib()\n"
-            "def lex(words):\n    return [Tok(w) for w in words]\n"
+            "from dataclasses import dataclass\n@dataclass\nclass Tok:  # MEM004\n"
+            "    kind: str\ndef lex(words):\n    return [Tok(w) for w in words]\n",
+            target_version=(3, 9),
+        ),
+        # Weakly referenced dataclass instances need `weakref_slot=True` (3.11).
+        Invalid(
+            "import weakref\nfrom dataclasses import dataclass\n@dataclass\n"
+            "class Tok:  # MEM004\n    kind: str\ndef lex(words):\n"
+            "    toks = [Tok(w) for w in words]\n"
+            "    return toks, [weakref.ref(t) for t in toks]\n",
+            fixed="import weakref\n"
+            "from dataclasses import dataclass\n"
+            "@dataclass(slots=True, weakref_slot=True)\n"
+            "class Tok:  # MEM004\n"
+            "    kind: str\n"
+            "def lex(words):\n"
+            "    toks = [Tok(w) for w in words]\n"
+            "    return toks, [weakref.ref(t) for t in toks]\n",
+            target_version=(3, 11),
+        ),
+        Invalid(
+            "import weakref\nfrom dataclasses import dataclass\n@dataclass\n"
+            "class Tok:  # MEM004\n    kind: str\ndef lex(words):\n"
+            "    toks = [Tok(w) for w in words]\n"
+            "    return toks, [weakref.ref(t) for t in toks]\n",
+            target_version=(3, 10),
+        ),
+        # `slots=True` makes a new class, which breaks zero-argument `super()` before 3.14.
+        Invalid(
+            "from dataclasses import dataclass\n@dataclass\nclass Tok:  # MEM004\n"
+            "    kind: str\n    def __str__(self):\n        return super().__str__()\n"
+            "def lex(words):\n    return [Tok(w) for w in words]\n",
+            target_version=(3, 12),
+        ),
+        Invalid(
+            "import attr\n@attr.s\nclass Tok:  # MEM004\n    kind = attr.ib()\ndef lex(words):\n"
+            "    return [Tok(w) for w in words]\n",
+            fixed="import attr\n"
+            "@attr.s(slots=True)\n"
+            "class Tok:  # MEM004\n"
+            "    kind = attr.ib()\n"
+            "def lex(words):\n"
+            "    return [Tok(w) for w in words]\n",
+        ),
+        Invalid(
+            "import attr\n@attr.s(auto_attribs=True, frozen=True)\nclass Tok:  # MEM004\n"
+            "    kind: str\n    text: str = ''\ndef lex(words):\n"
+            "    return [Tok('w', w) for w in words]\n",
+            fixed="import attr\n"
+            "@attr.s(auto_attribs=True, frozen=True, slots=True)\n"
+            "class Tok:  # MEM004\n"
+            "    kind: str\n"
+            "    text: str = ''\n"
+            "def lex(words):\n"
+            "    return [Tok('w', w) for w in words]\n",
         ),
         # A slotted base, a subclass without its own __slots__.
         Invalid(
             "class Base:\n    __slots__ = ('a',)\nclass Leaf(Base):  # MEM004\n"
             "    def __init__(self, a, b):\n        self.a = a\n        self.b = b\n"
-            "def load(xs):\n    return [Leaf(x, x) for x in xs]\n"
+            "def load(xs):\n    return [Leaf(x, x) for x in xs]\n",
+            fixed="class Base:\n"
+            "    __slots__ = ('a',)\n"
+            "class Leaf(Base):  # MEM004\n"
+            '    __slots__ = ("b",)\n'
+            "\n"
+            "    def __init__(self, a, b):\n"
+            "        self.a = a\n"
+            "        self.b = b\n"
+            "def load(xs):\n"
+            "    return [Leaf(x, x) for x in xs]\n",
         ),
         # Through a factory classmethod, and through a function called in a loop.
         Invalid(
             "class Node:  # MEM004\n    def __init__(self, value):\n        self.value = value\n"
             "    @classmethod\n    def parse(cls, text):\n        return cls(int(text))\n"
-            "def parse_all(texts):\n    return [Node.parse(t) for t in texts]\n"
+            "def parse_all(texts):\n    return [Node.parse(t) for t in texts]\n",
+            fixed="class Node:  # MEM004\n"
+            '    __slots__ = ("value",)\n'
+            "\n"
+            "    def __init__(self, value):\n"
+            "        self.value = value\n"
+            "    @classmethod\n"
+            "    def parse(cls, text):\n"
+            "        return cls(int(text))\n"
+            "def parse_all(texts):\n"
+            "    return [Node.parse(t) for t in texts]\n",
         ),
         Invalid(
             "class Row:  # MEM004\n    def __init__(self, cells):\n        self.cells = cells\n"
-            "def make_row(line):\n    return Row(line.split(','))\n"
-            "def read(lines):\n    return [make_row(line) for line in lines]\n"
+            "def make_row(line):\n    return Row(line.split(','))\ndef read(lines):\n"
+            "    return [make_row(line) for line in lines]\n",
+            fixed="class Row:  # MEM004\n"
+            '    __slots__ = ("cells",)\n'
+            "\n"
+            "    def __init__(self, cells):\n"
+            "        self.cells = cells\n"
+            "def make_row(line):\n"
+            "    return Row(line.split(','))\n"
+            "def read(lines):\n"
+            "    return [make_row(line) for line in lines]\n",
         ),
         # Weakly referenced instances need "__weakref__" among the slots.
         Invalid(
             "import weakref\nclass Item:  # MEM004\n    def __init__(self, k):\n"
+            "        self.k = k\ndef index(keys):\n    items = [Item(k) for k in keys]\n"
+            "    return items, [weakref.ref(i) for i in items]\n",
+            fixed="import weakref\n"
+            "class Item:  # MEM004\n"
+            '    __slots__ = ("k", "__weakref__")\n'
+            "\n"
+            "    def __init__(self, k):\n"
             "        self.k = k\n"
-            "def index(keys):\n    items = [Item(k) for k in keys]\n"
-            "    return items, [weakref.ref(i) for i in items]\n"
+            "def index(keys):\n"
+            "    items = [Item(k) for k in keys]\n"
+            "    return items, [weakref.ref(i) for i in items]\n",
         ),
         # A loop at module level: low confidence.
         Invalid(
-            "class Cell:  # MEM004\n    def __init__(self, v):\n        self.v = v\n"
-            "grid = []\nfor v in open('data'):\n    grid.append(Cell(v))\n",
+            "class Cell:  # MEM004\n    def __init__(self, v):\n        self.v = v\ngrid = []\n"
+            "for v in open('data'):\n    grid.append(Cell(v))\n",
+            fixed="class Cell:  # MEM004\n"
+            '    __slots__ = ("v",)\n'
+            "\n"
+            "    def __init__(self, v):\n"
+            "        self.v = v\n"
+            "grid = []\n"
+            "for v in open('data'):\n"
+            "    grid.append(Cell(v))\n",
             options={"min-confidence": "low"},
+        ),
+        # No fix: a class-level value of a slot name raises ValueError when the class is built.
+        Invalid(
+            "class P:  # MEM004\n    size = 0\n    def __init__(self, x):\n        self.x = x\n"
+            "        self.size = 1\ndef load(xs):\n    return [P(x) for x in xs]\n",
+        ),
+        # No fix: the body is on the `class` line.
+        Invalid(
+            "class Rec: pass  # MEM004\ndef load(rows):\n    out = []\n    for row in rows:\n"
+            "        rec = Rec()\n        rec.row = row\n        out.append(rec)\n"
+            "    return out\n",
+            options={"min-confidence": "low"},
+        ),
+        # No fix: a subclass also has a slotted base (instance lay-out conflict).
+        Invalid(
+            "class Base:  # MEM004\n    def __init__(self, x):\n        self.x = x\n"
+            "class Mixin:\n    __slots__ = ('m',)\nclass Both(Base, Mixin):\n    pass\n"
+            "def load(xs):\n    return [Base(x) for x in xs]\n",
+        ),
+        # No fix: MEM005's fix makes `parent` a property, which cannot share a slot's name.
+        Invalid(
+            "class Node:  # MEM004\n    def __init__(self):\n        self.parent = None\n"
+            "        self.children = []\n    def add(self, child):\n"
+            "        child.parent = self\n        self.children.append(child)\ndef load(xs):\n"
+            "    return [Node() for x in xs]\n",
+        ),
+        # Unsafe: pickling hooks, or `vars()` of objects the analysis cannot tie to a class.
+        Invalid(
+            "class P:  # MEM004\n    def __init__(self, x):\n        self.x = x\n"
+            "    def __reduce__(self):\n        return (P, (self.x,))\ndef load(xs):\n"
+            "    return [P(x) for x in xs]\n",
+            unsafe_fixed="class P:  # MEM004\n"
+            '    __slots__ = ("x",)\n'
+            "\n"
+            "    def __init__(self, x):\n"
+            "        self.x = x\n"
+            "    def __reduce__(self):\n"
+            "        return (P, (self.x,))\n"
+            "def load(xs):\n"
+            "    return [P(x) for x in xs]\n",
+        ),
+        Invalid(
+            "class P:  # MEM004\n    def __init__(self, x):\n        self.x = x\ndef load(xs):\n"
+            "    return [P(x) for x in xs]\ndef dump(obj):\n    return vars(obj)\n",
+            unsafe_fixed="class P:  # MEM004\n"
+            '    __slots__ = ("x",)\n'
+            "\n"
+            "    def __init__(self, x):\n"
+            "        self.x = x\n"
+            "def load(xs):\n"
+            "    return [P(x) for x in xs]\n"
+            "def dump(obj):\n"
+            "    return vars(obj)\n",
         ),
     )
 
@@ -346,19 +608,28 @@ class MissingSlots(Rule):
         return slots_table(python)
 
     @classmethod
+    def project_fix(cls, finding: Finding, context: RuleContext) -> Optional[FixPlan]:
+        return _project_fix(finding, context)
+
+    @classmethod
     def check_project(
         cls, project: Project, options: Mapping[str, Any], target_version: tuple[int, int]
     ) -> Sequence[ProjectReport]:
         floor = _RANK.get(str(options.get("min-confidence", "medium")).lower(), 1)
         reports = []
+        join: Optional[_FixFacts] = None
         for qualname, use in project.hot_classes().items():
             if _RANK[_confidence(use).value] < floor:
                 continue
             entry = project.classes.get(qualname)
             if entry is None:
                 continue
+            if join is None:
+                join = _FixFacts(
+                    _strong_back_references(project, target_version), _imports_weakref(project)
+                )
             facts, module = entry
-            report = _judge(project, facts, module.path, use, target_version)
+            report = _judge(project, facts, module.path, use, target_version, join)
             if report is not None:
                 reports.append(report)
         reports.sort(key=lambda r: (r.path, r.span.line, r.span.column))
@@ -371,6 +642,7 @@ def _judge(
     path: str,
     use: HotUse,
     target_version: tuple[int, int],
+    join: _FixFacts,
 ) -> Optional[ProjectReport]:
     if cls.slots is not None or cls.dynamic or project.dict_used(cls.qualname):
         return None
@@ -386,11 +658,16 @@ def _judge(
     inherited = _slotted_bases(project, cls, set())
     if inherited is None:
         return None
-    every = (*cls.attributes, *project.external_attributes(cls.qualname))
+    # A base with empty or partial slots that sets attributes itself stores them in
+    # this class's ``__dict__`` today: they are this class's to declare.
+    from_bases = [a for base in project.mro(cls) if base is not cls for a in base.attributes]
+    every = (*cls.attributes, *project.external_attributes(cls.qualname), *from_bases)
     attributes = [a for a in dict.fromkeys(every) if a not in inherited]
     if not attributes:
         return None
     weakref = project.weakly_referenced(cls.qualname) and "__weakref__" not in inherited
+    weakref_possible = weakref or ("__weakref__" not in inherited and join.imports_weakref)
+    strong = join.back_references.get(cls.qualname, set())
     is_dataclass = cls.dataclass is not None
     slots_keyword = (
         is_dataclass and target_version >= (3, 10) and (not weakref or target_version >= (3, 11))
@@ -422,6 +699,9 @@ def _judge(
             ("pickling_hooks", cls.pickling),
             ("zero_arg_super", cls.zero_arg_super),
             ("subclasses_without_slots", subclasses),
+            ("weakref_possible", weakref_possible),
+            ("layout_conflict", _layout_conflict(project, cls)),
+            ("back_reference_slots", [a for a in attributes if a in strong]),
             ("hot_context", use.context),
             ("hot_path", use.path),
             ("hot_line", use.line),
@@ -566,3 +846,348 @@ def _resident(layout: Any, python: tuple[int, int]) -> int:
     """Bytes after pymalloc rounds each block of an instance to its size class."""
     blocks = (layout.object_bytes, layout.values_bytes, layout.dict_bytes)
     return sum(pymalloc_resident(size, python) for size in blocks if size)
+
+
+# -- what the fix must know from the join ---------------------------------------------------
+
+
+@dataclass(frozen=True, **SLOTS)
+class _FixFacts:
+    """Project-wide facts the fix details need, computed once per join."""
+
+    #: Class qualname -> attributes MEM005 reports as strong back-references.
+    back_references: Mapping[str, set[str]]
+    #: Some module imports :mod:`weakref` (see :func:`_imports_weakref`).
+    imports_weakref: bool
+
+
+def _strong_back_references(
+    project: Project, target_version: tuple[int, int]
+) -> dict[str, set[str]]:
+    """Attributes MEM005 reports as strong back-references, by the class that holds
+    them: its fix turns each into a property, which cannot share its name with a slot,
+    so both fixes in one run would make a class that fails to build."""
+    found: dict[str, set[str]] = {}
+    modules = {facts.path: facts for facts in project.facts}
+    for report in StrongParentReference.check_project(project, {}, target_version):
+        facts = modules.get(report.path)
+        span = report.span
+        if facts is not None and Suppressions(facts.suppressions).suppresses(
+            StrongParentReference.code, span.line, span.end_line
+        ):
+            continue
+        details = dict(report.details)
+        holder = str(details.get("child_class") or details.get("owner_class") or "")
+        if holder:
+            names = {str(details["attribute"]), *(str(a) for a in details.get("also", ()))}
+            found.setdefault(holder, set()).update(names)
+    return found
+
+
+def _imports_weakref(project: Project) -> bool:
+    """Whether any module of the project imports :mod:`weakref`. The facts tie a weak
+    reference to a class only when it is taken on an object the scanner saw being
+    built (``weakref.ref(Item(k))``, ``ref = weakref.ref(item)`` after ``item =
+    Item(k)``), not on a loop variable or a parameter; a slotted class without
+    ``"__weakref__"`` would make those raise ``TypeError``."""
+    return any(
+        target == "weakref" or target.startswith("weakref.")
+        for facts in project.facts
+        for target in facts.imports.values()
+    )
+
+
+def _layout_conflict(project: Project, cls: ClassFacts) -> bool:
+    """Whether a subclass also inherits from a base with an instance layout of its
+    own (non-empty slots, a builtin type, or a base we cannot see): with slots here
+    too, building that subclass would raise "multiple bases have instance lay-out
+    conflict"."""
+    seen: set[str] = set()
+    pending = [cls.qualname]
+    while pending:
+        name = pending.pop()
+        for sub in project.subclasses(name):
+            if sub in seen:
+                continue
+            seen.add(sub)
+            pending.append(sub)
+            for base, facts in project.bases(project.classes[sub][0]):
+                if facts is not None and facts.qualname == name:
+                    continue
+                if _has_layout(project, base, facts, set()):
+                    return True
+    return False
+
+
+def _has_layout(project: Project, base: str, facts: Optional[ClassFacts], seen: set[str]) -> bool:
+    if facts is None:
+        known = base in _SLOTTED_EXTERNAL_BASES or base.startswith(_SLOTTED_EXTERNAL_PREFIXES)
+        return not known
+    if facts.qualname in seen:
+        return False
+    slots = _declared_slots(facts)
+    if slots is not None and any(s not in ("__weakref__", "__dict__") for s in slots):
+        return True
+    return any(
+        _has_layout(project, name, inner, seen | {facts.qualname})
+        for name, inner in project.bases(facts)
+    )
+
+
+# -- the fix --------------------------------------------------------------------------------
+
+_DATACLASS = "dataclasses.dataclass"
+_ATTRS_FIELDS = frozenset({"attr.ib", "attr.attrib", "attr.field", "attrs.field"})
+_BLOCKING_KEYWORDS = frozenset({"slots", "weakref_slot", "these"})
+
+
+def _project_fix(finding: Finding, context: RuleContext) -> Optional[FixPlan]:
+    if finding.detail("layout_conflict") or finding.detail("back_reference_slots"):
+        return None
+    path = class_path(str(finding.detail("class", "")), context.index.module)
+    node = find_class(context.module, path) if path else None
+    if node is None or _has_slots(node):
+        return None
+    attributes = [str(a) for a in finding.detail("attributes", ())]
+    if not attributes:
+        return None
+    weakref = bool(finding.detail("weakref_possible", finding.detail("weakref", False)))
+    if _pickling_reads_dict(node):
+        return None
+    unsafe = bool(finding.detail("pickling_hooks")) or _instances_opened_up(context.module)
+    if finding.detail("dataclass"):
+        return _dataclass_fix(finding, context, node, attributes, weakref, unsafe)
+    if finding.detail("attrs"):
+        return _attrs_fix(context, node, attributes, unsafe)
+    if finding.detail("conflicts"):
+        return None  # a class-level value of a slot name: ValueError when the class is built
+    slots = [*attributes, "__weakref__"] if weakref else attributes
+    new = _with_slots(node, slots, context.module)
+    if new is None:
+        return None
+    literal = _literal(slots)
+    applicability = Applicability.UNSAFE if unsafe else Applicability.SAFE
+    return FixPlan(f"Add `__slots__ = {literal}`", applicability, (Replace(node.body, new),))
+
+
+def _dataclass_fix(
+    finding: Finding,
+    context: RuleContext,
+    node: cst.ClassDef,
+    attributes: list[str],
+    weakref: bool,
+    unsafe: bool,
+) -> Optional[FixPlan]:
+    target = context.target_version
+    if target < (3, 10) or (weakref and target < (3, 11)):
+        return None  # ``slots=True`` needs 3.10, ``weakref_slot=True`` 3.11
+    if finding.detail("zero_arg_super") and target < (3, 14):
+        return None  # the new class breaks ``super()``'s ``__class__`` cell before 3.14
+    if not set(attributes) <= _fields(node, context, attrs=False):
+        return None  # slots=True makes slots for fields only
+    keywords = ["slots=True", *(["weakref_slot=True"] if weakref else [])]
+    return _decorator_fix(context, node, _DATACLASS, keywords, unsafe)
+
+
+def _attrs_fix(
+    context: RuleContext, node: cst.ClassDef, attributes: list[str], unsafe: bool
+) -> Optional[FixPlan]:
+    # attrs rewrites ``super()``'s cell and adds ``__weakref__`` to slotted classes.
+    if not set(attributes) <= _fields(node, context, attrs=True):
+        return None
+    return _decorator_fix(context, node, "attr", ["slots=True"], unsafe)
+
+
+def _decorator_fix(
+    context: RuleContext, node: cst.ClassDef, prefix: str, keywords: list[str], unsafe: bool
+) -> Optional[FixPlan]:
+    for decorator in node.decorators:
+        expression = decorator.decorator
+        target = expression.func if isinstance(expression, cst.Call) else expression
+        qualified = context.qualified_name(target) or ""
+        if qualified != prefix and not qualified.startswith(f"{prefix}."):
+            continue
+        new_arguments = [
+            cst.ensure_type(cst.parse_expression(f"f({keyword})"), cst.Call).args[0]
+            for keyword in keywords
+        ]
+        if isinstance(expression, cst.Call):
+            if any(
+                a.keyword is not None and a.keyword.value in _BLOCKING_KEYWORDS
+                for a in expression.args
+            ):
+                return None
+            if any(a.star for a in expression.args):
+                return None  # ``**options`` may set slots already
+            arguments = append_items(
+                expression.args, new_arguments, expression.whitespace_before_args
+            )
+            new = expression.with_changes(args=arguments)
+        else:
+            new = cst.Call(func=expression, args=new_arguments)
+        # A new class replaces the original: ``__init_subclass__`` and metaclass hooks
+        # of a base run for both, and may have recorded the first one.
+        based = any(
+            base.keyword is None and context.qualified_name(base.value) != "builtins.object"
+            for base in node.bases
+        )
+        applicability = Applicability.UNSAFE if unsafe or based else Applicability.SAFE
+        shown = context.module.code_for_node(new)
+        return FixPlan(f"Use `@{shown}`", applicability, (Replace(expression, new),))
+    return None
+
+
+def _fields(node: cst.ClassDef, context: RuleContext, *, attrs: bool) -> set[str]:
+    """Names the decorator makes fields (and so slots) of."""
+    auto = not attrs
+    if attrs:
+        for decorator in node.decorators:
+            expression = decorator.decorator
+            if isinstance(expression, cst.Call):
+                for argument in expression.args:
+                    if argument.keyword is not None and argument.keyword.value == "auto_attribs":
+                        auto = (
+                            isinstance(argument.value, cst.Name) and argument.value.value == "True"
+                        )
+    fields: set[str] = set()
+    for statement in body_statements(node):
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                auto_field = auto and not _is_classvar(small.annotation.annotation)
+                if auto_field or (attrs and _is_attrs_field(small.value, context)):
+                    fields.add(small.target.value)
+            elif attrs and isinstance(small, cst.Assign) and _is_attrs_field(small.value, context):
+                fields.update(
+                    t.target.value for t in small.targets if isinstance(t.target, cst.Name)
+                )
+    return fields
+
+
+def _is_attrs_field(value: Optional[cst.BaseExpression], context: RuleContext) -> bool:
+    return isinstance(value, cst.Call) and context.qualified_name(value.func) in _ATTRS_FIELDS
+
+
+def _is_classvar(annotation: cst.BaseExpression) -> bool:
+    target = annotation.value if isinstance(annotation, cst.Subscript) else annotation
+    if isinstance(target, cst.SimpleString):
+        text = str(target.evaluated_value)
+        return text.split("[")[0].rpartition(".")[2] in ("ClassVar", "InitVar")
+    name = target.attr.value if isinstance(target, cst.Attribute) else getattr(target, "value", "")
+    return name in ("ClassVar", "InitVar")
+
+
+def _has_slots(node: cst.ClassDef) -> bool:
+    for statement in body_statements(node):
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                targets: list[cst.BaseExpression] = []
+                if isinstance(small, cst.Assign):
+                    targets = [t.target for t in small.targets]
+                elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+                    targets = [small.target]
+                if any(isinstance(t, cst.Name) and t.value == "__slots__" for t in targets):
+                    return True
+    return False
+
+
+_PICKLING_HOOKS = frozenset({"__getstate__", "__setstate__", "__reduce__", "__reduce_ex__"})
+
+
+def _pickling_reads_dict(node: cst.ClassDef) -> bool:
+    """A pickling hook that reads or writes ``__dict__`` (or ``vars()``)."""
+    for statement in body_statements(node):
+        if isinstance(statement, cst.FunctionDef) and statement.name.value in _PICKLING_HOOKS:
+            finder = _DictUse()
+            statement.visit(finder)
+            if finder.found:
+                return True
+    return False
+
+
+class _DictUse(cst.CSTVisitor):
+    """``x.__dict__``, ``vars(x)``, ``setattr(x, computed, v)``, ``x.__class__ = C``:
+    code that needs an instance ``__dict__`` or the plain layout."""
+
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value == "__dict__":
+            self.found = True
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Name) and func.value == "vars" and node.args:
+            self.found = True
+        elif isinstance(func, cst.Name) and func.value in ("setattr", "delattr"):
+            name = node.args[1].value if len(node.args) > 1 else None
+            if not isinstance(name, cst.SimpleString):
+                self.found = True
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        target = node.target
+        if isinstance(target, cst.Attribute) and target.attr.value == "__class__":
+            self.found = True
+
+
+def _instances_opened_up(module: cst.Module) -> bool:
+    """Whether this file uses some object's ``__dict__`` the facts could not tie
+    to a class (a parameter, a loop variable): it may be an instance of ours."""
+    finder = _DictUse()
+    module.visit(finder)
+    return finder.found
+
+
+def _literal(names: Sequence[str]) -> str:
+    inner = ", ".join(f'"{name}"' for name in names)
+    return f"({inner},)" if len(names) == 1 else f"({inner})"
+
+
+def _with_slots(
+    node: cst.ClassDef, names: Sequence[str], module: cst.Module
+) -> Optional[cst.IndentedBlock]:
+    """The class body with ``__slots__`` first (after the docstring)."""
+    body = node.body
+    if not isinstance(body, cst.IndentedBlock):
+        return None  # ``class A: pass`` has no line to add it to
+    statement = cst.parse_statement(
+        f"__slots__ = {_literal(names)}\n", config=module.config_for_parsing
+    )
+    statements = list(body.body)
+    docstring = docstring_statement(body)
+    position = 1 if docstring is not None else 0
+    if position < len(statements):
+        following = statements[position]
+        lines = _leading_lines(following)
+        blank = _leading_blanks(lines)
+        if docstring is not None and blank:
+            # ``"""Doc."""`` / blank / ``__slots__`` / blank / ``def``: the blank
+            # line after the docstring stays where it was.
+            statement = statement.with_changes(leading_lines=lines[:blank])
+            lines = lines[blank:]
+        if _is_compound(following) and not _leading_blanks(lines):
+            lines = (cst.EmptyLine(indent=False), *lines)
+        statements[position] = following.with_changes(leading_lines=lines)
+    statements.insert(position, statement)
+    return body.with_changes(body=statements)
+
+
+def _leading_lines(statement: cst.BaseStatement) -> tuple[cst.EmptyLine, ...]:
+    if isinstance(statement, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        return tuple(statement.leading_lines)
+    return ()
+
+
+def _leading_blanks(lines: Sequence[cst.EmptyLine]) -> int:
+    count = 0
+    for line in lines:
+        if line.comment is not None:
+            break
+        count += 1
+    return count
+
+
+def _is_compound(statement: cst.BaseStatement) -> bool:
+    return not isinstance(statement, cst.SimpleStatementLine)

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Mapping, Optional, Sequence
 
+import libcst as cst
+
+from memlint.cstutil import (
+    append_items,
+    body_statements,
+    class_path,
+    docstring_statement,
+    dotted_name,
+    find_class,
+    quote_of,
+)
 from memlint.facts import BackReference, ClassFacts
-from memlint.finding import Confidence, Estimate, Finding, Severity, Span
+from memlint.finding import Applicability, Confidence, Estimate, Finding, Severity, Span
 from memlint.model import (
     CostTable,
     compare_parent_references,
@@ -14,7 +26,17 @@ from memlint.model import (
     pymalloc_resident,
 )
 from memlint.project import Project
-from memlint.rule import Invalid, ProjectReport, Rule, Valid
+from memlint.rule import (
+    Change,
+    FixPlan,
+    InsertStatements,
+    Invalid,
+    ProjectReport,
+    Replace,
+    Rule,
+    RuleContext,
+    Valid,
+)
 
 #: The reference workload of the static estimate: trees built and dropped.
 _TREES, _NODES = 10_000, 10
@@ -63,25 +85,45 @@ class StrongParentReference(Rule):
 
     class Node:
         def __init__(self):
-            self._parent = None
+            self.parent = None
             self.children = []
+
+        def add(self, child):
+            child.parent = self
+            self.children.append(child)
 
         @property
         def parent(self):
-            return self._parent() if self._parent is not None else None
+            ref = self._parent_ref
+            return None if ref is None else ref()
 
-        def add(self, child):
-            child._parent = weakref.ref(self)
-            self.children.append(child)
+        @parent.setter
+        def parent(self, value):
+            self._parent_ref = None if value is None else weakref.ref(value)
     ```
 
     ## Fix safety
-    There is no automatic fix yet. A weak back-reference changes behaviour: a child
-    no longer keeps its parent alive, so code that holds only a leaf (and expects
-    `leaf.parent.parent` to work) must keep the root alive itself, and reading the
-    parent needs a call (`weakref.ref`) or may raise `ReferenceError` (`weakref.proxy`)
-    once the parent is gone. The parent's class needs `"__weakref__"` among its slots
-    if it has `__slots__`.
+    The fix is always unsafe. It keeps the back-reference behind a property of the
+    same name on the child's class (the "Use instead" code): the getter returns the
+    parent, or `None` once it is gone; the setter stores `weakref.ref(value)` in
+    `_<name>_ref`. Existing stores (`child.parent = self`) and reads (`node.parent`)
+    keep working; `import weakref` is added when the file has no import of it. What
+    changes: a child no longer keeps its parent alive, so code that holds only a leaf
+    (and expects `leaf.parent.parent` to work) must keep the root alive itself;
+    `del child.parent` and `vars(child)` see `_parent_ref`, not `parent`; pickling
+    and `copy.deepcopy()` of a node fail (a weak reference cannot be pickled); the
+    parent's class must allow weak references. If the child's class has `__slots__`,
+    the attribute's slot becomes `_<name>_ref`, and a slotted parent class in the
+    same file gets `"__weakref__"`. Further back-references of the same store
+    (`child.root = self`) get the same fix.
+
+    No fix is offered when the child's class is in another file than the store, or
+    not known; when it is a dataclass, attrs class, NamedTuple or Enum, defines
+    `__setattr__` or `__getattribute__`, or already declares, assigns or defines the
+    name in its class body; when the store is in a property setter (change the setter
+    instead); when the name `weakref` means something else in the file; or when the
+    parent's class cannot be weakly referenced without changes elsewhere (slots
+    declared in a base or another file, a builtin base).
 
     ## Memory cost
     Objects in cycles live until a collection reaches them, so the garbage they hold
@@ -157,50 +199,241 @@ class StrongParentReference(Rule):
         Invalid(
             "class Node:\n    def __init__(self):\n        self.parent = None\n"
             "        self.children = []\n    def add(self, child):\n"
-            "        child.parent = self  # MEM005:9\n        self.children.append(child)\n"
+            "        child.parent = self  # MEM005:9\n        self.children.append(child)\n",
+            unsafe_fixed="import weakref\n"
+            "\n"
+            "\n"
+            "class Node:\n"
+            "    def __init__(self):\n"
+            "        self.parent = None\n"
+            "        self.children = []\n"
+            "    def add(self, child):\n"
+            "        child.parent = self  # MEM005:9\n"
+            "        self.children.append(child)\n"
+            "\n"
+            "    @property\n"
+            "    def parent(self):\n"
+            "        ref = self._parent_ref\n"
+            "        return None if ref is None else ref()\n"
+            "\n"
+            "    @parent.setter\n"
+            "    def parent(self, value):\n"
+            "        self._parent_ref = None if value is None else weakref.ref(value)\n",
         ),
         Invalid(
             "class Node:\n    def __init__(self, parent=None):\n"
             "        self.parent = parent  # MEM005\n        self.children = []\n"
-            "        if parent is not None:\n            parent.children.append(self)\n"
+            "        if parent is not None:\n            parent.children.append(self)\n",
+            unsafe_fixed="import weakref\n"
+            "\n"
+            "\n"
+            "class Node:\n"
+            "    def __init__(self, parent=None):\n"
+            "        self.parent = parent  # MEM005\n"
+            "        self.children = []\n"
+            "        if parent is not None:\n"
+            "            parent.children.append(self)\n"
+            "\n"
+            "    @property\n"
+            "    def parent(self):\n"
+            "        ref = self._parent_ref\n"
+            "        return None if ref is None else ref()\n"
+            "\n"
+            "    @parent.setter\n"
+            "    def parent(self, value):\n"
+            "        self._parent_ref = None if value is None else weakref.ref(value)\n",
         ),
-        # Dict and set insertions.
+        # Dict and set insertions. No fix: the child's class is not known.
         Invalid(
             "class Dir:\n    def __init__(self):\n        self.entries = {}\n"
             "    def add(self, name, entry):\n        entry.dir = self  # MEM005\n"
-            "        self.entries[name] = entry\n"
+            "        self.entries[name] = entry\n",
         ),
         Invalid(
             "class Graph:\n    def __init__(self):\n        self.nodes = set()\n"
             "    def adopt(self, node):\n        node.graph = self  # MEM005\n"
-            "        self.nodes.add(node)\n"
+            "        self.nodes.add(node)\n",
         ),
         # The store in a helper method the inserting method calls.
         Invalid(
             "class Element:\n    def __init__(self):\n        self.children = []\n"
             "    def setup_child(self, child):\n        child.parent = self  # MEM005\n"
             "    def append(self, item):\n        self.setup_child(item)\n"
-            "        self.children.append(item)\n"
+            "        self.children.append(item)\n",
         ),
-        # A property setter that stores the parent and registers with it.
+        # A property setter that stores the parent and registers with it. No fix: the
+        # setter is the place to change.
         Invalid(
             "class Node:\n    def __init__(self):\n        self._parent = None\n"
             "        self.children = []\n    @property\n    def parent(self):\n"
             "        return self._parent\n    @parent.setter\n    def parent(self, value):\n"
-            "        self._parent = value  # MEM005\n        value.children.append(self)\n"
+            "        self._parent = value  # MEM005\n        value.children.append(self)\n",
         ),
         # The constructor shape: the child's __init__ keeps the parent it is given.
         Invalid(
             "class Child:\n    def __init__(self, parent, name):\n"
-            "        self.parent = parent  # MEM005\n        self.name = name\n"
-            "class Parent:\n    def __init__(self):\n        self.children = []\n"
-            "    def add(self, name):\n        self.children.append(Child(self, name))\n"
+            "        self.parent = parent  # MEM005\n        self.name = name\nclass Parent:\n"
+            "    def __init__(self):\n        self.children = []\n    def add(self, name):\n"
+            "        self.children.append(Child(self, name))\n",
+            unsafe_fixed="import weakref\n"
+            "\n"
+            "\n"
+            "class Child:\n"
+            "    def __init__(self, parent, name):\n"
+            "        self.parent = parent  # MEM005\n"
+            "        self.name = name\n"
+            "\n"
+            "    @property\n"
+            "    def parent(self):\n"
+            "        ref = self._parent_ref\n"
+            "        return None if ref is None else ref()\n"
+            "\n"
+            "    @parent.setter\n"
+            "    def parent(self, value):\n"
+            "        self._parent_ref = None if value is None else weakref.ref(value)\n"
+            "class Parent:\n"
+            "    def __init__(self):\n"
+            "        self.children = []\n"
+            "    def add(self, name):\n"
+            "        self.children.append(Child(self, name))\n",
         ),
         Invalid(
             "class Item:\n    def __init__(self, name, owner=None):\n"
+            "        self.owner = owner  # MEM005\nclass Basket:\n"
+            "    def __init__(self, names):\n"
+            "        self.items = [Item(n, owner=self) for n in names]\n",
+            unsafe_fixed="import weakref\n"
+            "\n"
+            "\n"
+            "class Item:\n"
+            "    def __init__(self, name, owner=None):\n"
             "        self.owner = owner  # MEM005\n"
-            "class Basket:\n    def __init__(self, names):\n"
-            "        self.items = [Item(n, owner=self) for n in names]\n"
+            "\n"
+            "    @property\n"
+            "    def owner(self):\n"
+            "        ref = self._owner_ref\n"
+            "        return None if ref is None else ref()\n"
+            "\n"
+            "    @owner.setter\n"
+            "    def owner(self, value):\n"
+            "        self._owner_ref = None if value is None else weakref.ref(value)\n"
+            "class Basket:\n"
+            "    def __init__(self, names):\n"
+            "        self.items = [Item(n, owner=self) for n in names]\n",
+        ),
+        # Further links to the owner ride along; an existing `weakref` import is used.
+        Invalid(
+            '"""Trees."""\n'
+            "import sys\nimport weakref as wr\n\nclass Node:\n    def __init__(self):\n"
+            "        self.parent = None\n        self.root = None\n        self.children = []\n"
+            "\n    def add(self, child):\n        child.parent = self  # MEM005\n"
+            "        child.root = self\n        self.children.append(child)\n",
+            unsafe_fixed='"""Trees."""\n'
+            "import sys\n"
+            "import weakref as wr\n"
+            "\n"
+            "class Node:\n"
+            "    def __init__(self):\n"
+            "        self.parent = None\n"
+            "        self.root = None\n"
+            "        self.children = []\n"
+            "\n"
+            "    def add(self, child):\n"
+            "        child.parent = self  # MEM005\n"
+            "        child.root = self\n"
+            "        self.children.append(child)\n"
+            "\n"
+            "    @property\n"
+            "    def parent(self):\n"
+            "        ref = self._parent_ref\n"
+            "        return None if ref is None else ref()\n"
+            "\n"
+            "    @parent.setter\n"
+            "    def parent(self, value):\n"
+            "        self._parent_ref = None if value is None else wr.ref(value)\n"
+            "\n"
+            "    @property\n"
+            "    def root(self):\n"
+            "        ref = self._root_ref\n"
+            "        return None if ref is None else ref()\n"
+            "\n"
+            "    @root.setter\n"
+            "    def root(self, value):\n"
+            "        self._root_ref = None if value is None else wr.ref(value)\n",
+        ),
+        # A slotted child: the slot holds the weak reference; a slotted owner needs "__weakref__".
+        Invalid(
+            "import weakref\n\n\nclass Tree:\n    __slots__ = ('children',)\n\n"
+            "    def __init__(self):\n        self.children = []\n\n    def add(self, name):\n"
+            "        self.children.append(Leaf(self, name))\n\n\nclass Leaf:\n"
+            "    __slots__ = ('parent', 'name')\n\n    def __init__(self, parent, name):\n"
+            "        self.parent = parent  # MEM005\n        self.name = name\n",
+            unsafe_fixed="import weakref\n"
+            "\n"
+            "\n"
+            "class Tree:\n"
+            "    __slots__ = ('children', '__weakref__')\n"
+            "\n"
+            "    def __init__(self):\n"
+            "        self.children = []\n"
+            "\n"
+            "    def add(self, name):\n"
+            "        self.children.append(Leaf(self, name))\n"
+            "\n"
+            "\n"
+            "class Leaf:\n"
+            "    __slots__ = ('_parent_ref', 'name')\n"
+            "\n"
+            "    def __init__(self, parent, name):\n"
+            "        self.parent = parent  # MEM005\n"
+            "        self.name = name\n"
+            "\n"
+            "    @property\n"
+            "    def parent(self):\n"
+            "        ref = self._parent_ref\n"
+            "        return None if ref is None else ref()\n"
+            "\n"
+            "    @parent.setter\n"
+            "    def parent(self, value):\n"
+            "        self._parent_ref = None if value is None else weakref.ref(value)\n",
+        ),
+        Invalid(
+            '"""Trees."""\n'
+            "\n\nclass Node:\n"
+            '    __slots__ = ("parent", "children")\n'
+            "\n    def __init__(self):\n        self.parent = None\n        self.children = []\n"
+            "\n    def add(self, child):\n        child.parent = self  # MEM005\n"
+            "        self.children.append(child)\n",
+            unsafe_fixed='"""Trees."""\n'
+            "\n"
+            "import weakref\n"
+            "\n"
+            "\n"
+            "class Node:\n"
+            '    __slots__ = ("_parent_ref", "children", "__weakref__")\n'
+            "\n"
+            "    def __init__(self):\n"
+            "        self.parent = None\n"
+            "        self.children = []\n"
+            "\n"
+            "    def add(self, child):\n"
+            "        child.parent = self  # MEM005\n"
+            "        self.children.append(child)\n"
+            "\n"
+            "    @property\n"
+            "    def parent(self):\n"
+            "        ref = self._parent_ref\n"
+            "        return None if ref is None else ref()\n"
+            "\n"
+            "    @parent.setter\n"
+            "    def parent(self, value):\n"
+            "        self._parent_ref = None if value is None else weakref.ref(value)\n",
+        ),
+        # No fix: the child class declares the attribute at class level.
+        Invalid(
+            "class Node:\n    parent: 'Node'\n    def __init__(self, parent=None):\n"
+            "        self.parent = parent  # MEM005\n        self.children = []\n"
+            "        if parent is not None:\n            parent.children.append(self)\n",
         ),
     )
 
@@ -229,6 +462,21 @@ class StrongParentReference(Rule):
     @classmethod
     def cost_table(cls, python: tuple[int, int]) -> Optional[CostTable]:
         return parent_reference_table(python)
+
+    @classmethod
+    def project_fix(cls, finding: Finding, context: RuleContext) -> Optional[FixPlan]:
+        changes = _plan(finding, context)
+        if changes is None:
+            return None
+        names = ", ".join(
+            f"`{name}`"
+            for name in (finding.detail("attribute"), *(finding.detail("also", ()) or ()))
+        )
+        return FixPlan(
+            f"Store {names} as a `weakref.ref` behind a property",
+            Applicability.UNSAFE,
+            changes,
+        )
 
     @classmethod
     def check_project(
@@ -335,6 +583,10 @@ def _report(
     confidence: Confidence,
 ) -> ProjectReport:
     line, column, end_line, end_column = site.span
+    # The fix weakly references the owner (one class on both sides when unknown);
+    # said only when that needs a change to its slots or cannot be done.
+    support = _weakref_support(project, ref.owner or ref.child)
+    extra = (("owner_weakref", support),) if support != "yes" else ()
     return ProjectReport(
         path=path,
         span=Span(line, column, end_line, end_column),
@@ -349,6 +601,7 @@ def _report(
             ("shape", ref.kind),
             ("method", ref.method),
             ("also", list(ref.others)),
+            *extra,
         ),
     )
 
@@ -375,3 +628,444 @@ def _message(ref: BackReference) -> str:
         "breaks the cycle, but then a child no longer keeps its parent alive, so callers "
         "must hold the root."
     )
+
+
+# -- the fix ------------------------------------------------------------------------------
+
+#: Bases whose instances have no layout of their own (``__slots__ = ()`` or ``object``).
+_EMPTY_LAYOUT_BASES = frozenset({"builtins.object", "typing.Generic", "abc.ABC"})
+_EMPTY_LAYOUT_PREFIXES = ("collections.abc.", "typing.")
+_NOT_PLAIN_CLASSES = ("dataclasses.", "attr.", "attrs.", "enum.")
+_NOT_PLAIN_BASES = frozenset(
+    {"typing.NamedTuple", "typing_extensions.NamedTuple", "typing.TypedDict", "builtins.tuple"}
+)
+
+
+def _weakref_support(project: Project, qualname: str) -> str:
+    """Whether instances of ``qualname`` can be weakly referenced: ``"yes"``;
+    ``"slot"`` when every class of its MRO is slotted and none has ``__weakref__``
+    (the class's own ``__slots__`` needs it); ``"unknown"`` when a base is outside
+    the project (a builtin like ``tuple`` or ``int`` never allows it)."""
+    cls = project.class_facts(qualname) if qualname else None
+    if cls is None:
+        return "unknown"
+    slotted = True
+    for current in project.mro(cls):
+        for base, facts in project.bases(current):
+            if facts is None and not (
+                base in _EMPTY_LAYOUT_BASES or base.startswith(_EMPTY_LAYOUT_PREFIXES)
+            ):
+                return "unknown"
+        slots = _declared_slots(current)
+        if slots is None:
+            slotted = False  # a class without __slots__ gets __weakref__
+        elif "__weakref__" in slots:
+            return "yes"
+        elif "?" in slots:
+            return "unknown"
+    return "slot" if slotted else "yes"
+
+
+def _declared_slots(cls: ClassFacts) -> Optional[tuple[str, ...]]:
+    """The slots a class declares, or makes through ``dataclass``/attrs."""
+    if cls.slots is not None:
+        return cls.slots
+    if cls.dataclass is not None:
+        arguments = dict(cls.dataclass)
+        if arguments.get("slots") == "True":
+            return ("__weakref__",) if arguments.get("weakref_slot") == "True" else ()
+    if cls.attrs is not None:
+        decorator, pairs = cls.attrs
+        arguments = dict(pairs)
+        slotted = arguments.get("slots", "True" if decorator.startswith("attrs.") else "False")
+        if decorator.endswith((".define", ".mutable", ".frozen")) and "slots" not in arguments:
+            slotted = "True"
+        if slotted == "True":
+            return () if arguments.get("weakref_slot") == "False" else ("__weakref__",)
+    return None
+
+
+def _plan(finding: Finding, context: RuleContext) -> Optional[tuple[Change, ...]]:
+    """The tree changes of the MEM005 fix, or ``None`` where it cannot be made."""
+    attribute = str(finding.detail("attribute", ""))
+    names = [attribute, *(str(a) for a in finding.detail("also", ()) or ())]
+    owner_name = str(finding.detail("owner_class", "") or "")
+    child_name = str(finding.detail("child_class", "") or "")
+    module = context.module
+    owner = _class_of(module, owner_name, context) if owner_name else None
+    child = _class_of(module, child_name, context) if child_name else None
+    # One class on both sides is the common tree: take the unknown side to be it,
+    # but only when that class really holds the attribute (or the container).
+    if not child_name and owner is not None and _assigns_on_self(owner, attribute):
+        child, child_name = owner, owner_name
+    container = str(finding.detail("container", ""))
+    if not owner_name and child is not None and _assigns_on_self(child, container):
+        owner, owner_name = child, child_name
+    if child is None or not owner_name or not attribute:
+        return None  # the child class is in another file (or unknown)
+    if _is_setter(child, str(finding.detail("method", ""))):
+        return None  # a property already wraps the store: its author should change it
+    if not _plain_class(child, context):
+        return None
+    storage = {name: _storage_name(name) for name in names}
+    if not _free_names(child, names, list(storage.values())):
+        return None
+    weakref_name = _weakref_alias(context)
+    if weakref_name == "":
+        return None
+    needs_slot = finding.detail("owner_weakref") == "slot"
+    if finding.detail("owner_weakref") == "unknown":
+        return None
+    new_child = _with_properties(child, names, storage, weakref_name or "weakref", module)
+    if new_child is None:
+        return None
+    changes: list[Change] = []
+    slots = _slots_statement(child)
+    if slots is not None:
+        extra = ["__weakref__"] if needs_slot and owner is child else []
+        updated = _replace_slots(slots, storage, extra)
+        if updated is None:
+            return None
+        new_child = _replace_in_body(new_child, slots, updated)
+    elif needs_slot and owner is child:
+        return None  # slotted only through a base we must not edit
+    if needs_slot and owner is not child:
+        owner_slots = _slots_statement(owner) if owner is not None else None
+        if owner is None or owner_slots is None or _nested(owner, child) or _nested(child, owner):
+            return None  # the owner's slots are elsewhere (a base, another file)
+        updated_owner = _replace_slots(owner_slots, {}, ["__weakref__"])
+        if updated_owner is None:
+            return None
+        changes.append(Replace(owner_slots, updated_owner))
+    if weakref_name is None:
+        insert = _import_weakref(module, child, new_child)
+        if insert is None:
+            return None
+        new_child, import_changes = insert
+        changes.extend(import_changes)
+    changes.append(Replace(child, new_child))
+    return tuple(changes)
+
+
+def _class_of(module: cst.Module, qualname: str, context: RuleContext) -> Optional[cst.ClassDef]:
+    path = class_path(qualname, context.index.module)
+    return find_class(module, path) if path else None
+
+
+#: Nodes a class statement can sit in (as far as the facts record classes).
+_BLOCKS = (cst.BaseSuite, cst.BaseCompoundStatement, cst.ExceptHandler, cst.Else, cst.Finally)
+
+
+def _nested(outer: cst.CSTNode, inner: cst.CSTNode) -> bool:
+    """Whether ``inner`` sits inside ``outer`` (a change to both would collide)."""
+    if outer is inner:
+        return False
+    stack: list[cst.CSTNode] = [outer]
+    while stack:
+        node = stack.pop()
+        if node is inner:
+            return True
+        if isinstance(node, _BLOCKS) and not isinstance(node, cst.FunctionDef):
+            stack.extend(node.children)
+    return False
+
+
+def is_setter(decorator: cst.Decorator) -> bool:
+    target = decorator.decorator
+    return isinstance(target, cst.Attribute) and target.attr.value in ("setter", "deleter")
+
+
+def _is_setter(cls: cst.ClassDef, method: str) -> bool:
+    return any(
+        isinstance(statement, cst.FunctionDef)
+        and statement.name.value == method
+        and any(is_setter(d) for d in statement.decorators)
+        for statement in body_statements(cls)
+    )
+
+
+def _plain_class(cls: cst.ClassDef, context: RuleContext) -> bool:
+    """Not a dataclass, attrs class, NamedTuple or Enum (they make their own
+    attributes, which a property of the same name would break), and no custom
+    attribute access."""
+    for decorator in cls.decorators:
+        target = decorator.decorator
+        if isinstance(target, cst.Call):
+            target = target.func
+        qualified = context.qualified_name(target) or ""
+        if qualified.startswith(_NOT_PLAIN_CLASSES):
+            return False
+    for base in cls.bases:
+        if base.keyword is not None:
+            continue
+        value = base.value.value if isinstance(base.value, cst.Subscript) else base.value
+        qualified = context.qualified_name(value) or ""
+        if qualified in _NOT_PLAIN_BASES or qualified.startswith(_NOT_PLAIN_CLASSES):
+            return False
+    # A custom ``__setattr__`` may write around the property's setter.
+    return not any(
+        isinstance(s, cst.FunctionDef) and s.name.value in ("__setattr__", "__getattribute__")
+        for s in body_statements(cls)
+    )
+
+
+def _storage_name(attribute: str) -> str:
+    # ``_parent`` keeps one underscore: two would be name-mangled.
+    return f"{attribute}_ref" if attribute.startswith("_") else f"_{attribute}_ref"
+
+
+class _Names(cst.CSTVisitor):
+    """Every name and attribute name used in a class (cheap: one class only)."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+
+
+def _free_names(cls: cst.ClassDef, attributes: Sequence[str], storage: Sequence[str]) -> bool:
+    """No attribute is declared, assigned or defined in the class body (a class
+    attribute or method of that name would clash with the property), and the
+    storage names are used nowhere in the class."""
+    for statement in body_statements(cls):
+        if any(bound in attributes for bound in _bound_names(statement)):
+            return False
+    collector = _Names()
+    cls.body.visit(collector)
+    return not any(name in collector.names for name in storage)
+
+
+def _bound_names(statement: cst.BaseStatement) -> list[str]:
+    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+        return [statement.name.value]
+    names: list[str] = []
+    if isinstance(statement, cst.SimpleStatementLine):
+        for small in statement.body:
+            if isinstance(small, cst.Assign):
+                names.extend(
+                    t.target.value for t in small.targets if isinstance(t.target, cst.Name)
+                )
+            elif isinstance(small, (cst.AnnAssign, cst.AugAssign)) and isinstance(
+                small.target, cst.Name
+            ):
+                names.append(small.target.value)
+    return names
+
+
+def _assigns_on_self(cls: cst.ClassDef, attribute: str) -> bool:
+    """Whether a method of ``cls`` stores ``self.<attribute>``."""
+    if not attribute:
+        return False
+    for statement in body_statements(cls):
+        if not isinstance(statement, cst.FunctionDef) or not statement.params.params:
+            continue
+        finder = _SelfStore(statement.params.params[0].name.value, attribute)
+        statement.body.visit(finder)
+        if finder.found:
+            return True
+    return False
+
+
+class _SelfStore(cst.CSTVisitor):
+    def __init__(self, self_name: str, attribute: str) -> None:
+        self.self_name = self_name
+        self.attribute = attribute
+        self.found = False
+
+    def _target(self, node: cst.BaseExpression) -> None:
+        if (
+            isinstance(node, cst.Attribute)
+            and node.attr.value == self.attribute
+            and isinstance(node.value, cst.Name)
+            and node.value.value == self.self_name
+        ):
+            self.found = True
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._target(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._target(node.target)
+
+
+def _weakref_alias(context: RuleContext) -> Optional[str]:
+    """The module-level name ``weakref`` is imported as; ``None`` when it is not
+    imported (the fix adds ``import weakref``); ``""`` when the name ``weakref``
+    means something else here."""
+    index = context.index
+    for name, target in sorted(index.imports.items()):
+        if target == "weakref" and not index.is_rebound(name):
+            return name
+    if "weakref" in index.imports or "weakref" in index.defined:
+        return ""
+    return None
+
+
+def _with_properties(
+    cls: cst.ClassDef,
+    names: Sequence[str],
+    storage: Mapping[str, str],
+    weakref_name: str,
+    module: cst.Module,
+) -> Optional[cst.ClassDef]:
+    body = cls.body
+    if not isinstance(body, cst.IndentedBlock):
+        return None
+    added: list[cst.BaseStatement] = []
+    for name in names:
+        code = (
+            f"@property\ndef {name}(self):\n    ref = self.{storage[name]}\n"
+            "    return None if ref is None else ref()\n\n"
+            f"@{name}.setter\ndef {name}(self, value):\n"
+            f"    self.{storage[name]} = None if value is None else {weakref_name}.ref(value)\n"
+        )
+        parsed = cst.parse_module(code, config=module.config_for_parsing)
+        for statement in parsed.body:
+            added.append(statement.with_changes(leading_lines=(cst.EmptyLine(indent=False),)))
+    return cls.with_changes(body=body.with_changes(body=(*body.body, *added)))
+
+
+def _slots_statement(cls: Optional[cst.ClassDef]) -> Optional[cst.SimpleStatementLine]:
+    """The ``__slots__ = ...`` statement of a class body, if it has one."""
+    if cls is None:
+        return None
+    for statement in body_statements(cls):
+        if isinstance(statement, cst.SimpleStatementLine) and "__slots__" in _bound_names(
+            statement
+        ):
+            return statement
+    return None
+
+
+def _replace_slots(
+    statement: cst.SimpleStatementLine, renamed: Mapping[str, str], extra: Sequence[str]
+) -> Optional[cst.SimpleStatementLine]:
+    """``statement`` with slot names renamed and ``extra`` names added; ``None``
+    unless ``__slots__`` is a literal string, tuple or list of strings."""
+    if len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    if not isinstance(small, (cst.Assign, cst.AnnAssign)) or small.value is None:
+        return None
+    value = small.value
+    if isinstance(value, cst.SimpleString):
+        value = cst.Tuple(elements=[cst.Element(value, comma=cst.Comma())])
+    if not isinstance(value, (cst.Tuple, cst.List)):
+        return None
+    elements: list[cst.Element] = []
+    present: list[str] = []
+    for element in value.elements:
+        if not isinstance(element, cst.Element) or not isinstance(element.value, cst.SimpleString):
+            return None
+        text = element.value.evaluated_value
+        if not isinstance(text, str):
+            return None
+        if text in renamed:
+            mark = element.value.quote
+            element = element.with_changes(value=cst.SimpleString(f"{mark}{renamed[text]}{mark}"))
+            text = renamed[text]
+        present.append(text)
+        elements.append(element)
+    quote = quote_of(value)
+    missing = [n for n in (*renamed.values(), *extra) if n not in present]
+    new = [cst.Element(cst.SimpleString(f"{quote}{name}{quote}")) for name in missing]
+    if isinstance(value, cst.List):
+        opening: Optional[cst.BaseParenthesizableWhitespace] = value.lbracket.whitespace_after
+    else:
+        opening = value.lpar[0].whitespace_after if value.lpar else None
+    items = append_items(elements, new, opening)
+    if (
+        isinstance(value, cst.Tuple)
+        and len(items) == 1
+        and not isinstance(items[0].comma, cst.Comma)
+    ):
+        items = [items[0].with_changes(comma=cst.Comma())]
+    new_value = value.with_changes(elements=items)
+    if not value.lpar and isinstance(value, cst.Tuple):
+        new_value = new_value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    return statement.with_changes(body=[small.with_changes(value=new_value)])
+
+
+def _replace_in_body(
+    cls: cst.ClassDef, old: cst.BaseStatement, new: cst.BaseStatement
+) -> cst.ClassDef:
+    body = cls.body
+    assert isinstance(body, cst.IndentedBlock)
+    statements = tuple(new if s is old else s for s in body.body)
+    return cls.with_changes(body=body.with_changes(body=statements))
+
+
+def _import_weakref(
+    module: cst.Module, child: cst.ClassDef, new_child: cst.ClassDef
+) -> Optional[tuple[cst.ClassDef, list[Change]]]:
+    """Changes that add ``import weakref`` where isort would put it among the
+    top-level imports above the child class: in alphabetical order among the plain
+    ``import x`` lines, else before the first ``from x import y`` (after
+    ``__future__``), else after the module docstring, else first. Returns the child
+    class to use (with blank lines before it when the import lands right above it)."""
+    top = next((s for s in module.body if s is child or _nested(s, child)), None)
+    if top is None:
+        return None
+    line = cst.parse_statement("import weakref\n", config=module.config_for_parsing)
+    plain: list[tuple[cst.SimpleStatementLine, str]] = []
+    froms: list[cst.SimpleStatementLine] = []
+    others: list[cst.SimpleStatementLine] = []
+    last: Optional[cst.SimpleStatementLine] = None
+    for statement in module.body:
+        if statement is top:
+            break
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Import):
+                name = cst_dotted(small.names[0].name)
+                if _stdlib(name):
+                    plain.append((statement, name))
+                others.append(statement)
+                last = statement
+            elif isinstance(small, cst.ImportFrom):
+                name = cst_dotted(small.module) if small.module is not None else ""
+                if name != "__future__":
+                    (froms if _stdlib(name) else others).append(statement)
+                last = statement
+    earlier = [statement for statement, name in plain if name < "weakref"]
+    if earlier:
+        return new_child, [InsertStatements(earlier[-1], (line,), before=False)]
+    if plain or froms or others:
+        following = plain[0][0] if plain else (froms or others)[0]
+        return new_child, _insert_before(following, line)
+    if last is not None:
+        return new_child, [InsertStatements(last, (line,), before=False)]
+    first = module.body[0]
+    if docstring_statement(cst.IndentedBlock(body=[first])) is not None and first is not top:
+        blank = line.with_changes(leading_lines=(cst.EmptyLine(),))
+        return new_child, [InsertStatements(first, (blank,), before=False)]
+    if first is child:
+        # The import goes right above the class: keep two blank lines between.
+        lines = (cst.EmptyLine(), cst.EmptyLine(), *new_child.leading_lines)
+        return new_child.with_changes(leading_lines=lines), [InsertStatements(first, (line,))]
+    return new_child, [InsertStatements(first, (line,))]
+
+
+def _insert_before(statement: cst.SimpleStatementLine, line: cst.BaseStatement) -> list[Change]:
+    """``line`` right before ``statement``, below the comments and blank lines that
+    lead it (a ``# stdlib`` heading stays above both)."""
+    moved = line.with_changes(leading_lines=statement.leading_lines)
+    return [
+        InsertStatements(statement, (moved,)),
+        Replace(statement, statement.with_changes(leading_lines=())),
+    ]
+
+
+def cst_dotted(node: cst.BaseExpression) -> str:
+    return dotted_name(node) or ""
+
+
+#: Standard library modules (3.10+; on 3.9 every module counts as one).
+_STDLIB: Optional[frozenset[str]] = getattr(sys, "stdlib_module_names", None)
+
+
+def _stdlib(name: str) -> bool:
+    """Whether isort puts ``name`` in the standard library section (with ``weakref``)."""
+    return _STDLIB is None or name.partition(".")[0] in _STDLIB
