@@ -27,17 +27,31 @@ from memlint._compat import SLOTS
 
 _BUILTINS = frozenset(dir(builtins))
 
-#: Default-value node types that might be mutable (the rule decides).
-_MAYBE_MUTABLE = (
-    ast.List,
-    ast.Dict,
-    ast.Set,
-    ast.ListComp,
-    ast.DictComp,
-    ast.SetComp,
-    ast.Call,
-    ast.Name,
+#: Displays and comprehensions: always a new mutable container.
+_CONTAINERS = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
+#: Last names of calls that may build a mutable container (``list()``,
+#: ``collections.deque()``, ``dict.fromkeys()``, dataclasses' ``field(default=[])``).
+_CONTAINER_FACTORIES = frozenset(
+    {
+        *("list", "dict", "set", "bytearray", "fromkeys", "field"),
+        *("defaultdict", "OrderedDict", "Counter", "deque", "ChainMap", "UserDict", "UserList"),
+    }
 )
+
+
+def _maybe_mutable(node: Optional[ast.expr], names: set[str], classes: set[str]) -> bool:
+    """Could ``node`` (a default or class-level value) be a mutable object? A cheap
+    superset of what MEM001 flags: containers, factory calls, calls of the module's
+    own classes, and module-level names bound to one of those."""
+    if isinstance(node, _CONTAINERS):
+        return True
+    if isinstance(node, ast.Call):
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        return name in _CONTAINER_FACTORIES or name in classes
+    if isinstance(node, ast.Name):
+        return node.id in names
+    return False
 
 
 @dataclass(frozen=True, **SLOTS)
@@ -130,6 +144,10 @@ def build_index(tree: ast.Module, module: str = "", is_package: bool = False) ->
     called: set[str] = set()
     candidate_defaults = False
     class_containers = False
+    # Module-level names bound to something that may be a mutable container, and
+    # the module's classes (instances of its own dataclasses are mutable too).
+    mutable_names: set[str] = set()
+    classes: set[str] = set()
 
     def bind(name: str, value: str) -> None:
         bound.setdefault(name, set()).add(value)
@@ -174,13 +192,23 @@ def build_index(tree: ast.Module, module: str = "", is_package: bool = False) ->
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             defined.add(stmt.name)
             bind(stmt.name, f"@{stmt.lineno}")
+            if isinstance(stmt, ast.ClassDef):
+                classes.add(stmt.name)
         elif isinstance(stmt, ast.Assign):
             for target in stmt.targets:
                 bind_target(target)
+                if isinstance(target, ast.Name) and isinstance(
+                    stmt.value, (*_CONTAINERS, ast.Call)
+                ):
+                    mutable_names.add(target.id)
         elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
             if isinstance(stmt, ast.AnnAssign) and stmt.value is None:
                 continue
             bind_target(stmt.target)
+            if isinstance(stmt.target, ast.Name) and isinstance(
+                stmt.value, (*_CONTAINERS, ast.Call)
+            ):
+                mutable_names.add(stmt.target.id)
             if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
                 bind(stmt.target.id, "augmented")
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
@@ -221,18 +249,16 @@ def build_index(tree: ast.Module, module: str = "", is_package: bool = False) ->
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             if not candidate_defaults:
                 args = node.args
-                for default in args.defaults:
-                    if isinstance(default, _MAYBE_MUTABLE):
-                        candidate_defaults = True
-                for kw_default in args.kw_defaults:
-                    if isinstance(kw_default, _MAYBE_MUTABLE):
-                        candidate_defaults = True
+                candidate_defaults = any(
+                    _maybe_mutable(default, mutable_names, classes)
+                    for default in (*args.defaults, *args.kw_defaults)
+                )
         elif isinstance(node, ast.ClassDef):
             if not class_containers:
                 for stmt in node.body:
                     value = getattr(stmt, "value", None)
-                    if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(
-                        value, _MAYBE_MUTABLE
+                    if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and _maybe_mutable(
+                        value, mutable_names, classes
                     ):
                         class_containers = True
                         break
