@@ -4,11 +4,11 @@ LibCST's ``PositionProvider`` records a line/column range for every node while i
 generates code, which measured at about 2.5x the parse time on the stdlib: more
 than all of memlint's rules together. memlint only needs positions for the few
 nodes it reports or edits, so this module runs one plain code generation pass
-and records the offsets of just those nodes, plus their ancestors (so a fix can
-rebuild only the path from the module to the node it changes) and the extent
-of every top-level statement (so a fix regenerates only the statement it
-touches). Because an unmodified tree generates the text it was parsed from,
-offsets in the generated text are offsets in the file.
+and records the offsets of just those nodes, plus their ancestors and the
+extents of those (so a fix can rebuild only the path from the module to the
+node it changes, and regenerate only the innermost statement around it).
+Because an unmodified tree generates the text it was parsed from, offsets in
+the generated text are offsets in the file.
 """
 
 from __future__ import annotations
@@ -29,7 +29,16 @@ class _SpanRecorder(CodegenState):
     """Code generation that notes the syntactic offsets of selected nodes."""
 
     # CodegenState is slotted; these extra attributes need slots of their own.
-    __slots__ = ("_counted", "_offset", "_stack", "paths", "spans", "statements", "targets")
+    __slots__ = (
+        "_counted",
+        "_offset",
+        "_stack",
+        "_starts",
+        "extents",
+        "paths",
+        "spans",
+        "targets",
+    )
 
     def __init__(self, module: cst.Module, targets: set[int]) -> None:
         super().__init__(
@@ -39,27 +48,32 @@ class _SpanRecorder(CodegenState):
         self.spans: dict[int, tuple[int, int]] = {}
         #: Ancestors (module first) of every target node, for fixes.
         self.paths: dict[int, tuple[cst.CSTNode, ...]] = {}
-        #: Whole-text extents of the module's top-level statements (leading lines included).
-        self.statements: dict[int, tuple[int, int]] = {}
+        #: Whole-text extents (leading lines included) of targets and their ancestors.
+        self.extents: dict[int, list[int]] = {}
         self._stack: list[cst.CSTNode] = []
+        self._starts: list[int] = []
         self._counted = 0
         self._offset = 0
 
     def before_codegen(self, node: cst.CSTNode) -> None:
+        offset = self._current_offset()
         stack = self._stack
         key = id(node)
         if key in self.targets:
             self.paths[key] = tuple(stack)
-        if len(stack) == 1:
-            self.statements[key] = (self._current_offset(), -1)
+            extents = self.extents
+            for ancestor, start in zip(stack, self._starts):
+                extents.setdefault(id(ancestor), [start, -1])
+            extents[key] = [offset, -1]
         stack.append(node)
+        self._starts.append(offset)
 
     def after_codegen(self, node: cst.CSTNode) -> None:
-        stack = self._stack
-        stack.pop()
-        if len(stack) == 1:
-            key = id(node)
-            self.statements[key] = (self.statements[key][0], self._current_offset())
+        self._stack.pop()
+        self._starts.pop()
+        extent = self.extents.get(id(node))
+        if extent is not None and extent[1] < 0:
+            extent[1] = self._current_offset()
 
     def _current_offset(self) -> int:
         tokens = self.tokens
@@ -111,8 +125,8 @@ class Rendering:
     mapping: Optional[list[int]]
     #: Ancestors (module first) of each requested node, by ``id``.
     paths: dict[int, tuple[cst.CSTNode, ...]]
-    #: Offsets in ``generated`` of each top-level statement, by ``id``.
-    statements: dict[int, tuple[int, int]]
+    #: Offsets in ``generated`` of each requested node and its ancestors, by ``id``.
+    extents: dict[int, list[int]]
 
     def to_source(self, offset: int) -> Optional[int]:
         if self.exact:
@@ -140,7 +154,7 @@ def node_spans(module: cst.Module, nodes: Iterable[cst.CSTNode], text: str) -> R
         line, column = index.position(start)
         end_line, end_column = index.position(end)
         spans[key] = Span(line, column, end_line, end_column)
-    return Rendering(spans, generated, exact, mapping, recorder.paths, recorder.statements)
+    return Rendering(spans, generated, exact, mapping, recorder.paths, recorder.extents)
 
 
 def _align(generated: str, text: str) -> Optional[list[int]]:

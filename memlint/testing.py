@@ -19,9 +19,8 @@ from memlint.engine import (
     fix_project_findings,
     fix_source,
 )
-from memlint.finding import Applicability
+from memlint.finding import Applicability, FileResult
 from memlint.fixes import apply_edits, parses
-from memlint.finding import FileResult
 from memlint.rule import Rule
 
 _MARKER = re.compile(r"(MEM\d{3})(?::(\d+))?")
