@@ -11,7 +11,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import IO, Any, Optional
+from typing import IO, Any, Callable, Optional, TypeVar
 
 import click
 
@@ -29,6 +29,7 @@ from memlint.runner import (
 )
 
 FORMATS = ("full", "concise", "json", "sarif", "github")
+F = TypeVar("F", bound=Callable[..., Any])
 #: Machine-readable formats: a module with ``render(run: CheckRun) -> str`` each.
 RENDERERS = {
     "json": "memlint.report_json",
@@ -48,6 +49,61 @@ def _split(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(p.strip() for value in values for p in value.split(",") if p.strip())
 
 
+def _stack(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    """One decorator applying ``decorators`` in order (the first is outermost)."""
+
+    def apply(function: F) -> F:
+        for decorator in reversed(decorators):
+            function = decorator(function)
+        return function
+
+    return apply
+
+
+#: Options ``check`` and ``run`` share: rule selection and the output format.
+_selection_options = _stack(
+    click.option(
+        "--select",
+        multiple=True,
+        callback=_codes,
+        help="Rules to enable (codes, prefixes or ALL), replacing the configured selection.",
+    ),
+    click.option(
+        "--extend-select",
+        multiple=True,
+        callback=_codes,
+        help="Rules to enable on top of the selection.",
+    ),
+    click.option("--ignore", multiple=True, callback=_codes, help="Rules to disable."),
+    click.option(
+        "--output-format",
+        type=click.Choice(FORMATS),
+        default="full",
+        show_default=True,
+        help="How to report findings.",
+    ),
+)
+_exclude_options = _stack(
+    click.option(
+        "--exclude",
+        multiple=True,
+        help="Patterns to exclude (gitignore style), replacing the configured and default "
+        "excludes.",
+    ),
+    click.option(
+        "--extend-exclude",
+        multiple=True,
+        help="Patterns to exclude on top of the configured ones.",
+    ),
+)
+_config_option = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    help="Use this pyproject.toml (or memlint.toml) instead of searching.",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="memlint")
 def cli() -> None:
@@ -56,26 +112,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option(
-    "--select",
-    multiple=True,
-    callback=_codes,
-    help="Rules to enable (codes, prefixes or ALL), replacing the configured selection.",
-)
-@click.option(
-    "--extend-select",
-    multiple=True,
-    callback=_codes,
-    help="Rules to enable on top of the selection.",
-)
-@click.option("--ignore", multiple=True, callback=_codes, help="Rules to disable.")
-@click.option(
-    "--output-format",
-    type=click.Choice(FORMATS),
-    default="full",
-    show_default=True,
-    help="How to report findings.",
-)
+@_selection_options
 @click.option(
     "-o",
     "--output-file",
@@ -91,14 +128,7 @@ def cli() -> None:
     "--unsafe-fixes", is_flag=True, help="Also apply (or offer) fixes that may change behaviour."
 )
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
-@click.option(
-    "--exclude",
-    multiple=True,
-    help="Patterns to exclude (gitignore style), replacing the configured and default excludes.",
-)
-@click.option(
-    "--extend-exclude", multiple=True, help="Patterns to exclude on top of the configured ones."
-)
+@_exclude_options
 @click.option(
     "--force-exclude", is_flag=True, help="Apply excludes even to files named on the command line."
 )
@@ -121,12 +151,7 @@ def cli() -> None:
     "--target-version",
     help="CPython version for cost estimates (py39 ... py314); default: the running one.",
 )
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False),
-    help="Use this pyproject.toml (or memlint.toml) instead of searching.",
-)
+@_config_option
 def check(
     paths: tuple[str, ...],
     select: tuple[str, ...],
@@ -274,6 +299,190 @@ def _usage(message: str) -> None:
 def _fail(message: str) -> None:
     output.error(message)
     sys.exit(2)
+
+
+@cli.command(
+    "run",
+    context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False},
+)
+@_selection_options
+@click.option(
+    "-o",
+    "--output-file",
+    help="Write the report to FILE ('-' for standard output). Default: standard error, "
+    "since the target's output owns standard output.",
+)
+@click.option(
+    "--python",
+    "python_path",
+    help="Run the target under this interpreter (default: the one running memlint).",
+)
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    type=click.Path(path_type=str),
+    help="Files or directories to check statically and join with the run (repeatable). "
+    "Default: the script's directory, or the current directory for -m.",
+)
+@click.option(
+    "--observations",
+    "observations_file",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Also save the raw observations (JSON) the probe wrote.",
+)
+@_exclude_options
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Worker processes for the static check (0: one per core).",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.0005, max=1.0),
+    default=0.005,
+    show_default=True,
+    help="Seconds between two samples of the traced size.",
+)
+@click.option(
+    "--no-fork",
+    is_flag=True,
+    help="Take no census while the target runs (only at exit); for targets that cannot "
+    "tolerate a fork().",
+)
+@_config_option
+@click.argument("target", nargs=-1, type=click.UNPROCESSED, required=True)
+def run_command(
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    output_format: str,
+    output_file: Optional[str],
+    python_path: Optional[str],
+    sources: tuple[str, ...],
+    observations_file: Optional[str],
+    exclude: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
+    jobs: int,
+    interval: float,
+    no_fork: bool,
+    config_file: Optional[str],
+    target: tuple[str, ...],
+) -> None:
+    """Run a program and price its findings with what the run measured.
+
+    \b
+      memlint run [OPTIONS] -- script.py [ARGS]...
+      memlint run [OPTIONS] -- -m module [ARGS]...     (e.g. -m pytest tests/)
+
+    The target runs in a child interpreter under tracemalloc with light probes;
+    its standard streams and exit status pass through untouched. Child processes
+    it starts are not traced. memlint exits with the target's status (dying of the
+    same signal if the target did); only when the target could not be started at
+    all does memlint report an error and exit 2.
+    """
+    from pathlib import Path
+
+    from memlint.runtime import LaunchError, Target, default_sources, run_target
+    from memlint.runtime.launch import reraise
+
+    try:
+        parsed = Target.parse(target)
+    except ValueError as exc:
+        _usage(str(exc))
+        return
+    if parsed.kind == "path" and not os.path.isfile(parsed.name):
+        reason = "is a directory" if os.path.isdir(parsed.name) else "no such file"
+        _usage(f"cannot run {parsed.name}: {reason}")
+        return
+    paths = sources or tuple(default_sources(parsed))
+    try:
+        settings = load_settings(paths, config_file, RULES)
+        settings = merge_cli(
+            settings,
+            RULES,
+            select=select,
+            extend_select=extend_select,
+            ignore=ignore,
+            exclude=_split(exclude),
+            extend_exclude=_split(extend_exclude),
+        )
+    except ConfigError as exc:
+        _usage(str(exc))
+        return
+    rules = settings.enabled_rules(RULES)
+    try:
+        result = run_target(
+            parsed,
+            settings,
+            rules,
+            python=python_path,
+            sources=paths,
+            jobs=jobs,
+            interval=interval,
+            fork=not no_fork,
+            observations_file=Path(observations_file) if observations_file else None,
+        )
+    except LaunchError as exc:
+        _fail(str(exc))
+        return
+    try:
+        _report_runtime(result, output_format, output_file)
+    except Exception as exc:  # the target ran: its status wins over our report
+        if os.environ.get("MEMLINT_DEBUG"):
+            raise
+        output.error(f"could not write the report: {type(exc).__name__}: {exc}")
+    reraise(result.status)
+    sys.exit(result.status.exit_status)
+
+
+def _report_runtime(result: Any, output_format: str, output_file: Optional[str]) -> None:
+    run = result.run
+    summary = result.summary
+    to_stdout = output_file == "-"
+    handle: Optional[IO[str]] = None
+    try:
+        if output_file is not None and not to_stdout:
+            handle = open(output_file, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+        if output_format in RENDERERS:
+            text = _render_runtime(run, summary, output_format)
+            output.emit_raw(text, handle or (None if to_stdout else sys.stderr))
+            return
+        if handle is None and not to_stdout:
+            output.print_errors(run.errors)
+        lines = output.finding_lines(run, output_format, _read_text)
+        lines.extend(output.summary_lines(run, fixing=False, unsafe=True))
+        lines.extend(output.runtime_summary_lines(summary))
+        output.emit_runtime(lines, handle, to_stdout)
+    except OSError as exc:
+        output.error(f"cannot write {output_file}: {exc.strerror or exc}")
+    finally:
+        if handle is not None:
+            handle.close()
+
+
+def _render_runtime(run: CheckRun, summary: Any, output_format: str) -> str:
+    import json as _json
+
+    if output_format == "json":
+        from memlint.report_json import report_data
+
+        data = report_data(run)
+        data["runtime"] = summary.to_dict()
+        return _json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if output_format == "sarif":
+        from memlint import report_sarif
+
+        log = _json.loads(report_sarif.render(run))
+        for sarif_run in log.get("runs", []):
+            sarif_run.setdefault("properties", {})["memlint-runtime"] = summary.to_dict()
+        return _json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    from memlint import report_github
+
+    notice = report_github.command("notice", {"title": "memlint run"}, summary.headline())
+    return report_github.render(run) + notice + "\n"
 
 
 @cli.command("rules")

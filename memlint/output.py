@@ -12,7 +12,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import IO, Callable, Optional
+from typing import IO, TYPE_CHECKING, Callable, Optional
 
 from rich.console import Console
 from rich.text import Text
@@ -22,6 +22,9 @@ from memlint.model import CostTable
 from memlint.rule import Rule
 from memlint.runner import CheckRun
 from memlint.source import LineIndex
+
+if TYPE_CHECKING:
+    from memlint.runtime.join import RuntimeSummary
 
 #: Runs with fewer files than this finish before a progress bar is worth drawing.
 _PROGRESS_MIN_FILES = 50
@@ -326,3 +329,75 @@ def explain(rule: type[Rule], cost_table: Optional[CostTable]) -> None:
 
 def _cell(value: object) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+# -- memlint run -----------------------------------------------------------------------
+
+
+def runtime_summary_lines(summary: RuntimeSummary) -> list[Text]:
+    """The one-screen summary of a ``memlint run``: peak, top lines, savings, collector."""
+    out: list[Text] = [Text("")]
+    head = Text()
+    head.append("memlint run", style="bold")
+    head.append(f": {summary.headline()}")
+    out.append(head)
+    if not summary.observed:
+        for note in summary.notes:
+            out.append(Text(f"note: {note}", style="yellow"))
+        return out
+    peak = Text("Traced peak: ")
+    peak.append(format_bytes(summary.peak), style="bold")
+    peak.append(f" at {summary.peak_time:.2f} s of {summary.duration:.2f} s")
+    if summary.census_fraction is not None:
+        peak.append(
+            f" (heap census at {summary.census_fraction:.0%} of the peak, {summary.censuses} taken)"
+        )
+    out.append(peak)
+    if summary.top_lines:
+        out.append(Text("Top lines at the peak:"))
+        width = max(len(format_bytes(t.size)) for t in summary.top_lines[:5])
+        for top in summary.top_lines[:5]:
+            out.append(
+                Text(
+                    f"  {format_bytes(top.size):>{width}}  {top.path}:{top.line} "
+                    f"({top.blocks:,} blocks)"
+                )
+            )
+    if summary.savings:
+        out.append(Text("Estimated savings at the peak, by rule:"))
+        for saving in summary.savings:
+            row = Text("  ")
+            row.append(saving.code, style="bold")
+            row.append(
+                f" {saving.name}: {saving.findings} finding{'s' if saving.findings != 1 else ''}"
+                f", {saving.measured} measured, {format_bytes(saving.total_bytes)}"
+            )
+            if saving.gc_seconds:
+                row.append(f" and {saving.gc_seconds:.2f} s of collector time")
+            out.append(row)
+    if summary.gc_collections:
+        counts = "/".join(f"{n:,}" for n in summary.gc_collections)
+        seconds = sum(summary.gc_seconds)
+        share = seconds / summary.duration if summary.duration else 0.0
+        out.append(
+            Text(
+                f"Collector: {counts} collections of generations 0/1/2, "
+                f"{seconds:.2f} s ({share:.0%} of the run)"
+            )
+        )
+    for note in summary.notes:
+        out.append(Text(f"note: {note}", style="yellow"))
+    return out
+
+
+def emit_runtime(
+    lines: Sequence[Text], destination: Optional[IO[str]] = None, to_stdout: bool = False
+) -> None:
+    """Like :func:`emit`, but to standard error unless told otherwise: during
+    ``memlint run`` standard output belongs to the target."""
+    if destination is not None or to_stdout:
+        emit(lines, destination)
+        return
+    console = stderr()
+    for line in lines:
+        console.print(line)
