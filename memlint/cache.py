@@ -59,23 +59,29 @@ class ResultCache:
         return self.directory / key[:2] / key
 
     def get(self, key: str) -> Optional[FileResult]:
+        value = self.load(key)
+        if value is not None and not isinstance(value, FileResult):
+            self.hits -= 1  # a foreign entry is a miss
+            self.misses += 1
+            return None
+        return value
+
+    def put(self, key: str, result: FileResult) -> None:
+        self.store(key, result)
+
+    def load(self, key: str) -> Any:
+        """The value stored under ``key``, or ``None`` (a miss)."""
         path = self._path(key)
         try:
             with path.open("rb") as handle:
                 value = pickle.load(handle)
-        except FileNotFoundError:
-            self.misses += 1
-            return None
-        except Exception:  # a corrupt or foreign entry is just a miss
-            self.misses += 1
-            return None
-        if not isinstance(value, FileResult):
+        except Exception:  # missing, corrupt or foreign: just a miss
             self.misses += 1
             return None
         self.hits += 1
         return value
 
-    def put(self, key: str, result: FileResult) -> None:
+    def store(self, key: str, result: Any) -> None:
         try:
             self._prepare()
             target = self._path(key)

@@ -34,6 +34,7 @@ from memlint.project import Project
 from memlint.rule import Report, Rule, RuleContext
 from memlint.source import LineIndex, SourceError, SourceText, decode_source
 from memlint.suppress import Suppressions, scan, skips_file
+from memlint.walk import visit_batched
 
 
 @dataclass(frozen=True, **SLOTS)
@@ -199,7 +200,7 @@ def _run_rules(
             options=options.rule_options.get(rule.code, {}),
         )
         visitors.append(rule(context))
-    cst.visit_batched(module, visitors)
+    visit_batched(module, visitors)
     return [(type(visitor), report) for visitor in visitors for report in visitor.reports]
 
 

@@ -12,6 +12,7 @@ import concurrent.futures
 import dataclasses
 import difflib
 import hashlib
+import json
 import os
 import stat
 import sys
@@ -381,7 +382,7 @@ def check_paths(
         outcomes = _execute_cached(tasks, options, run, cache, progress)
     _collect(result, outcomes)
     _join(result, tasks, outcomes, rules, options)
-    _finish(result, tasks, outcomes, options, run)
+    _finish(result, tasks, outcomes, options, run, None if run.fix or run.diff else cache)
     return result
 
 
@@ -502,12 +503,52 @@ def _join(
     run_result.findings.sort(key=lambda f: f.sort_key)
 
 
+def _project_fixes(
+    text: str,
+    path: str,
+    found: list[Finding],
+    task: Task,
+    options: EngineOptions,
+    cache: Optional[ResultCache],
+) -> list[Finding]:
+    """``found`` with their fixes: from the cache when this file's text and the
+    join's findings for it are the same as in an earlier run."""
+    key = None
+    if cache is not None:
+        findings = json.dumps([f.to_dict() for f in found], sort_keys=True, default=str)
+        key = cache.key(
+            text.encode("utf-8", "surrogatepass"),
+            "project-fixes",
+            path,
+            task.module,
+            str(task.is_package),
+            findings,
+            *(rule.code for rule in task.rules),
+        )
+        hit = cache.load(key)
+        if isinstance(hit, list) and all(isinstance(f, Finding) for f in hit):
+            return hit
+    fixed = fix_project_findings(
+        text,
+        path,
+        found,
+        task.rules,
+        options,
+        module=task.module,
+        is_package=task.is_package,
+    )
+    if cache is not None and key is not None:
+        cache.store(key, fixed)
+    return fixed
+
+
 def _finish(
     run_result: CheckRun,
     tasks: Sequence[Task],
     outcomes: Sequence[Outcome],
     options: EngineOptions,
     run: RunOptions,
+    cache: Optional[ResultCache] = None,
 ) -> None:
     """Attach fixes to project findings, apply them (``--fix``/``--diff``), write files.
 
@@ -533,15 +574,7 @@ def _finish(
         if task is None or text is None:
             kept.extend(found)
             continue
-        fixed = fix_project_findings(
-            text,
-            path,
-            found,
-            task.rules,
-            options,
-            module=task.module,
-            is_package=task.is_package,
-        )
+        fixed = _project_fixes(text, path, found, task, options, cache)
         if not (run.fix or run.diff):
             kept.extend(fixed)
             continue

@@ -29,6 +29,7 @@ from memlint.project import HotUse, Project
 from memlint.rule import FixPlan, Invalid, ProjectReport, Replace, Rule, RuleContext, Valid
 from memlint.rules.mem005_strong_parent_reference import StrongParentReference
 from memlint.suppress import Suppressions
+from memlint.walk import visit_batched
 
 #: External bases that add no ``__dict__`` (each declares ``__slots__ = ()``).
 _SLOTTED_EXTERNAL_BASES = frozenset(
@@ -1100,13 +1101,13 @@ def _pickling_reads_dict(node: cst.ClassDef) -> bool:
     for statement in body_statements(node):
         if isinstance(statement, cst.FunctionDef) and statement.name.value in _PICKLING_HOOKS:
             finder = _DictUse()
-            statement.visit(finder)
+            visit_batched(statement, [finder])
             if finder.found:
                 return True
     return False
 
 
-class _DictUse(cst.CSTVisitor):
+class _DictUse(cst.BatchableCSTVisitor):
     """``x.__dict__``, ``vars(x)``, ``setattr(x, computed, v)``, ``x.__class__ = C``:
     code that needs an instance ``__dict__`` or the plain layout."""
 
@@ -1136,7 +1137,7 @@ def _instances_opened_up(module: cst.Module) -> bool:
     """Whether this file uses some object's ``__dict__`` the facts could not tie
     to a class (a parameter, a loop variable): it may be an instance of ours."""
     finder = _DictUse()
-    module.visit(finder)
+    visit_batched(module, [finder])
     return finder.found
 
 

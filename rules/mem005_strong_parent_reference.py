@@ -37,6 +37,7 @@ from memlint.rule import (
     RuleContext,
     Valid,
 )
+from memlint.walk import visit_batched
 
 #: The reference workload of the static estimate: trees built and dropped.
 _TREES, _NODES = 10_000, 10
@@ -814,7 +815,7 @@ def _storage_name(attribute: str) -> str:
     return f"{attribute}_ref" if attribute.startswith("_") else f"_{attribute}_ref"
 
 
-class _Names(cst.CSTVisitor):
+class _Names(cst.BatchableCSTVisitor):
     """Every name and attribute name used in a class (cheap: one class only)."""
 
     def __init__(self) -> None:
@@ -832,7 +833,7 @@ def _free_names(cls: cst.ClassDef, attributes: Sequence[str], storage: Sequence[
         if any(bound in attributes for bound in _bound_names(statement)):
             return False
     collector = _Names()
-    cls.body.visit(collector)
+    visit_batched(cls.body, [collector])
     return not any(name in collector.names for name in storage)
 
 
@@ -861,13 +862,13 @@ def _assigns_on_self(cls: cst.ClassDef, attribute: str) -> bool:
         if not isinstance(statement, cst.FunctionDef) or not statement.params.params:
             continue
         finder = _SelfStore(statement.params.params[0].name.value, attribute)
-        statement.body.visit(finder)
+        visit_batched(statement.body, [finder])
         if finder.found:
             return True
     return False
 
 
-class _SelfStore(cst.CSTVisitor):
+class _SelfStore(cst.BatchableCSTVisitor):
     def __init__(self, self_name: str, attribute: str) -> None:
         self.self_name = self_name
         self.attribute = attribute

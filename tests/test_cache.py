@@ -145,3 +145,35 @@ def test_concurrent_runs_do_not_corrupt_the_cache(tmp_path: Path) -> None:
     ]
     assert len(entries) == 40
     assert not [p for p in (tmp_path / ".memlint_cache").rglob(".tmp-*")]
+
+
+HOT = "class Point:\n    def __init__(self, x):\n        self.x = x\n"
+LOOP = "from model import Point\n\ndef build(rows):\n    return [Point(r) for r in rows]\n"
+
+
+def test_project_fixes_are_cached_and_follow_the_join(tmp_path: Path) -> None:
+    (tmp_path / "model.py").write_text(HOT)
+    (tmp_path / "use.py").write_text(LOOP)
+    settings = Settings(root=tmp_path, cache_dir=tmp_path / ".memlint_cache")
+
+    def fixes() -> tuple[list[object], ResultCache]:
+        cache = open_cache(settings)
+        run = check_paths(
+            [str(tmp_path)],
+            settings,
+            settings.enabled_rules(RULES),
+            RunOptions(jobs=1),
+            cache=cache,
+        )
+        return [f.fix for f in run.findings], cache
+
+    cold, cache = fixes()
+    assert cold and cold[0] is not None  # MEM004 on Point, with its __slots__ fix
+    assert cache.misses == 3  # two files and one file's project fixes
+    warm, cache = fixes()
+    assert warm == cold
+    assert (cache.hits, cache.misses) == (3, 0)
+    # Another file changes what the join finds: the fix is computed again.
+    (tmp_path / "use.py").write_text("from model import Point\n")
+    after, cache = fixes()
+    assert after == []

@@ -42,6 +42,7 @@ the roots and the pending space is scanned in allocation order.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Dict, List, Literal, Tuple
 
@@ -468,6 +469,7 @@ class ParentReferenceSaving:
         return self.strong.peak_garbage_bytes - extra
 
 
+@functools.lru_cache(maxsize=64)
 def compare_parent_references(
     version: Version,
     nodes_per_tree: int,
