@@ -39,6 +39,9 @@ from memlint.fixes import apply_edits, parses, split_lines
 from memlint.rule import Rule
 from memlint.source import SourceError, decode_source
 
+#: Fewer files than this get their project fixes in this process.
+_POOL_FIX_THRESHOLD = 4
+
 #: Errors that follow from a file's contents alone, so a cached result may keep them.
 _CACHEABLE_ERRORS = frozenset({"syntax", "decode", "parser", "limit"})
 #: Below this many files a process pool costs more than it saves.
@@ -503,43 +506,83 @@ def _join(
     run_result.findings.sort(key=lambda f: f.sort_key)
 
 
-def _project_fixes(
-    text: str,
-    path: str,
-    found: list[Finding],
-    task: Task,
-    options: EngineOptions,
-    cache: Optional[ResultCache],
-) -> list[Finding]:
-    """``found`` with their fixes: from the cache when this file's text and the
-    join's findings for it are the same as in an earlier run."""
-    key = None
-    if cache is not None:
-        findings = json.dumps([f.to_dict() for f in found], sort_keys=True, default=str)
-        key = cache.key(
-            text.encode("utf-8", "surrogatepass"),
-            "project-fixes",
-            path,
-            task.module,
-            str(task.is_package),
-            findings,
-            *(rule.code for rule in task.rules),
-        )
-        hit = cache.load(key)
-        if isinstance(hit, list) and all(isinstance(f, Finding) for f in hit):
-            return hit
-    fixed = fix_project_findings(
-        text,
-        path,
-        found,
-        task.rules,
-        options,
-        module=task.module,
-        is_package=task.is_package,
+@dataclass(**SLOTS)
+class _FixJob:
+    """One file's project findings, to be given their fixes."""
+
+    text: str
+    path: str
+    found: list[Finding]
+    task: Task
+    key: Optional[str] = None
+
+
+def _fix_jobs(jobs: Sequence[_FixJob], options: EngineOptions) -> list[list[Finding]]:
+    return run_with_big_stack(
+        lambda: [
+            fix_project_findings(
+                job.text,
+                job.path,
+                job.found,
+                job.task.rules,
+                options,
+                module=job.task.module,
+                is_package=job.task.is_package,
+            )
+            for job in jobs
+        ]
     )
-    if cache is not None and key is not None:
-        cache.store(key, fixed)
-    return fixed
+
+
+def _project_fixes(
+    jobs: Sequence[_FixJob],
+    options: EngineOptions,
+    run: RunOptions,
+    cache: Optional[ResultCache],
+) -> dict[str, list[Finding]]:
+    """Each job's findings with their fixes, by path: from the cache when the file's
+    text and the join's findings for it are as in an earlier run, otherwise built
+    (in worker processes when there are several files and cores)."""
+    done: dict[str, list[Finding]] = {}
+    pending: list[_FixJob] = []
+    for job in jobs:
+        if cache is not None:
+            findings = json.dumps([f.to_dict() for f in job.found], sort_keys=True, default=str)
+            job.key = cache.key(
+                job.text.encode("utf-8", "surrogatepass"),
+                "project-fixes",
+                job.path,
+                job.task.module,
+                str(job.task.is_package),
+                findings,
+                *(rule.code for rule in job.task.rules),
+            )
+            hit = cache.load(job.key)
+            if isinstance(hit, list) and all(isinstance(f, Finding) for f in hit):
+                done[job.path] = hit
+                continue
+        pending.append(job)
+    workers = min(run.jobs or default_jobs(), len(pending))
+    results: list[list[Finding]] = []
+    if workers > 1 and len(pending) >= _POOL_FIX_THRESHOLD:
+        chunks = [pending[i::workers] for i in range(workers)]
+        ordered = [job for chunk in chunks for job in chunk]
+        try:
+            with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
+                parts = list(pool.map(_fix_jobs, chunks, [options] * workers))
+            results = [found for part in parts for found in part]
+            pending = ordered
+        except BrokenProcessPool:
+            # A fix is a convenience: a crash leaves the findings without one.
+            results = [list(job.found) for job in ordered]
+            pending = ordered
+    elif pending:
+        results = _fix_jobs(pending, options)
+    for job, fixed in zip(pending, results):
+        done[job.path] = fixed
+        if cache is not None and job.key is not None:
+            cache.store(job.key, fixed)
+    return done
 
 
 def _finish(
@@ -565,6 +608,7 @@ def _finish(
             by_path.setdefault(finding.path, []).append(finding)
     final: dict[str, str] = {}
     kept: list[Finding] = [f for f in run_result.findings if f.code not in project_codes]
+    jobs: list[_FixJob] = []
     for path, found in by_path.items():
         task = by_display.get(path)
         outcome = texts.get(path)
@@ -574,7 +618,10 @@ def _finish(
         if task is None or text is None:
             kept.extend(found)
             continue
-        fixed = _project_fixes(text, path, found, task, options, cache)
+        jobs.append(_FixJob(text, path, found, task))
+    fixed_by_path = _project_fixes(jobs, options, run, cache)
+    for job in jobs:
+        path, text, fixed = job.path, job.text, fixed_by_path[job.path]
         if not (run.fix or run.diff):
             kept.extend(fixed)
             continue
