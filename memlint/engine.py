@@ -3,8 +3,8 @@
 For one file:
 
 1. decode the bytes as Python would (PEP 263) — or report why not;
-2. ``ast.parse`` it (about 7% of a LibCST parse) and build the module index:
-   imports, module-level names, and the triggers rules gate on;
+2. ``ast.parse`` it (about 7% of a LibCST parse) and build the module index
+   from its statements: imports, module-level names, and triggers;
 3. ask each rule whether it could match (``Rule.applies_to``); when none can,
    stop — most files never need a LibCST tree;
 4. otherwise parse once with LibCST and run the rules that could match in one
@@ -74,18 +74,19 @@ def check_source(
     facts: Optional[ModuleFacts] = None
     file_rules = [rule for rule in rules if not rule.project]
     if tree is not None:
-        index = build_index(tree, module, is_package)
+        index = build_index(tree, module, is_package, text)
         if len(file_rules) < len(rules):
             facts = collect_facts(
                 tree, index, text, module, path, scan(text).lines, relative=relative
             )
-        wanted = [rule for rule in file_rules if rule.applies_to(index, text)]
+        wanted = [rule for rule in file_rules if rule.applies_to(index, text, tree)]
         if not wanted:
             return FileResult(path, facts=facts)
-        if index.depth > MAX_DEPTH:
+        depth = _depth(tree)
+        if depth > MAX_DEPTH:
             # LibCST's parser slows down sharply and can exhaust the C stack on
             # expressions nested this deep; no real program gets near it.
-            reason = f"too deeply nested to analyse (depth {index.depth}, limit {MAX_DEPTH})"
+            reason = f"too deeply nested to analyse (depth {depth}, limit {MAX_DEPTH})"
             return FileResult(path, error=FileError(path, reason, "limit"), facts=facts)
     else:
         # Python rejected the file. Only when it targets a newer Python than
@@ -123,6 +124,18 @@ def check_source(
 #: Deepest ``ast`` nesting handed to LibCST (stdlib maximum: 33).
 MAX_DEPTH = 500
 _RUNNING = (sys.version_info[0], sys.version_info[1])
+
+
+def _depth(tree: ast.AST) -> int:
+    """Deepest nesting of ``tree`` (LibCST's parser and visitors recurse per level)."""
+    depth = 0
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        if level > depth:
+            depth = level
+        stack.extend((child, level + 1) for child in ast.iter_child_nodes(node))
+    return depth
 
 
 def _first_line(text: str) -> str:
@@ -381,7 +394,7 @@ def fix_project_findings(
         cst_module = cst.parse_module(text)
     except (cst.ParserSyntaxError, RecursionError, MemoryError):
         return list(findings)
-    index = build_index(tree, module, is_package)
+    index = build_index(tree, module, is_package, text)
     plans = []
     for finding in findings:
         rule = by_code.get(finding.code)

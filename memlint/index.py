@@ -1,15 +1,16 @@
 """A cheap, per-module index built from :mod:`ast`: imports, module names, triggers.
 
-Two jobs, one ``ast`` walk (``ast.parse`` costs about 7% of a LibCST parse):
+Two jobs, from the tree's statements only (``ast.parse`` costs about 7% of a
+LibCST parse; walking statements, a few percent of the nodes, costs less still):
 
 * **Name resolution.** An import alias table and the set of names the module
   binds itself give the same answers as LibCST's ``QualifiedNameProvider`` for
   the names rules care about (``import functools as ft``, ``from functools import
   lru_cache as memo``, a user's own ``cache`` function) at a fraction of its cost.
-* **Triggers.** Which attribute names, called names and default-value shapes
-  occur at all, so the engine can skip the LibCST parse for files no rule could
-  match. Rules read these in ``Rule.applies_to``; a trigger only has to be a
-  superset of what the rule flags.
+* **Triggers.** Which default-value and class-attribute shapes occur at all, so
+  the engine can skip the LibCST parse for files no rule could match. Rules read
+  these, the text and the ``ast`` tree in ``Rule.applies_to``; a gate only has to
+  be a superset of what the rule flags.
 
 The index is plain, picklable data so it can be cached and sent between processes.
 """
@@ -18,8 +19,9 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import Iterator, Optional, Union
 
 import libcst as cst
 
@@ -39,7 +41,14 @@ _CONTAINER_FACTORIES = frozenset(
 )
 
 
-def _maybe_mutable(node: Optional[ast.expr], names: set[str], classes: set[str]) -> bool:
+_NONE: frozenset[str] = frozenset()
+
+
+def _maybe_mutable(
+    node: Optional[ast.expr],
+    names: Union[set[str], frozenset[str]],
+    classes: Union[set[str], frozenset[str]],
+) -> bool:
     """Could ``node`` (a default or class-level value) be a mutable object? A cheap
     superset of what MEM001 flags: containers, factory calls, calls of the module's
     own classes, and module-level names bound to one of those."""
@@ -63,12 +72,10 @@ class ModuleIndex:
     star_imports: tuple[str, ...]
     defined: frozenset[str]
     rebound: frozenset[str]
-    attributes: frozenset[str]
-    called: frozenset[str]
+    #: Some function or lambda has a default that may be a mutable container.
     has_candidate_defaults: bool
+    #: Some class body binds a name to something that may be a mutable container.
     has_class_level_containers: bool
-    #: Deepest nesting of the ``ast`` tree (real code stays below ~40).
-    depth: int = 0
 
     def qualify(self, name: str) -> Optional[str]:
         """The qualified name a module-level ``name`` refers to, if known.
@@ -131,8 +138,38 @@ def resolve_relative(module: str, is_package: bool, level: int, target: Optional
     return base
 
 
-def build_index(tree: ast.Module, module: str = "", is_package: bool = False) -> ModuleIndex:
-    """Walk ``tree`` once and build its :class:`ModuleIndex`."""
+def iter_statements(tree: ast.AST) -> Iterator[ast.stmt]:
+    """Every statement in ``tree``, at any depth, without visiting expressions.
+
+    Statements are a few percent of an ``ast`` tree's nodes, so a gate that only
+    needs definitions and assignments walks a fraction of what ``ast.walk`` does.
+    """
+    pending: list[ast.AST] = [tree]
+    while pending:
+        node = pending.pop()
+        for name in _BLOCK_FIELDS:
+            block = getattr(node, name, None)
+            if block:
+                pending.extend(reversed(block))
+        if isinstance(node, ast.stmt):
+            yield node
+
+
+#: ``lambda`` followed by ``=`` before its colon: a lambda that may have a default
+#: (a default's own colons, as in ``{1: 2}``, come after its ``=``).
+_LAMBDA_DEFAULT = re.compile(r"\blambda\b[^:]*=")
+#: The fields of statements (and handlers, match cases) that hold statement blocks.
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def build_index(
+    tree: ast.Module, module: str = "", is_package: bool = False, text: Optional[str] = None
+) -> ModuleIndex:
+    """Build the :class:`ModuleIndex` of ``tree`` from its statements.
+
+    ``text`` (the source) lets the index skip the expression walk that finds
+    lambdas when the text has no lambda with a default.
+    """
     imports: dict[str, str] = {}
     star_imports: list[str] = []
     defined: set[str] = set()
@@ -140,12 +177,9 @@ def build_index(tree: ast.Module, module: str = "", is_package: bool = False) ->
     # bind ``os`` to the same module twice, which is not a rebinding.
     bound: dict[str, set[str]] = {}
     global_names: set[str] = set()
-    attributes: set[str] = set()
-    called: set[str] = set()
-    candidate_defaults = False
     class_containers = False
-    # Module-level names bound to something that may be a mutable container, and
-    # the module's classes (instances of its own dataclasses are mutable too).
+    # Module-level names bound to a container or a container call, and the
+    # module's classes (instances of its own dataclasses are mutable too).
     mutable_names: set[str] = set()
     classes: set[str] = set()
 
@@ -197,17 +231,13 @@ def build_index(tree: ast.Module, module: str = "", is_package: bool = False) ->
         elif isinstance(stmt, ast.Assign):
             for target in stmt.targets:
                 bind_target(target)
-                if isinstance(target, ast.Name) and isinstance(
-                    stmt.value, (*_CONTAINERS, ast.Call)
-                ):
+                if isinstance(target, ast.Name) and _maybe_mutable(stmt.value, _NONE, _NONE):
                     mutable_names.add(target.id)
         elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
             if isinstance(stmt, ast.AnnAssign) and stmt.value is None:
                 continue
             bind_target(stmt.target)
-            if isinstance(stmt.target, ast.Name) and isinstance(
-                stmt.value, (*_CONTAINERS, ast.Call)
-            ):
+            if isinstance(stmt.target, ast.Name) and _maybe_mutable(stmt.value, _NONE, _NONE):
                 mutable_names.add(stmt.target.id)
             if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
                 bind(stmt.target.id, "augmented")
@@ -231,28 +261,13 @@ def build_index(tree: ast.Module, module: str = "", is_package: bool = False) ->
             push(stmt.orelse)  # type: ignore[attr-defined]
             push(stmt.finalbody)  # type: ignore[attr-defined]
 
-    # One walk over every node for the triggers, ``global`` declarations and the
-    # nesting depth (LibCST's parser and visitors recurse per level).
-    depth = 0
-    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
-    while stack:
-        node, level = stack.pop()
-        if level > depth:
-            depth = level
-        stack.extend((child, level + 1) for child in ast.iter_child_nodes(node))
-        if isinstance(node, ast.Attribute):
-            attributes.add(node.attr)
-        elif isinstance(node, ast.Call):
-            func = node.func
-            if isinstance(func, ast.Name):
-                called.add(func.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            if not candidate_defaults:
-                args = node.args
-                candidate_defaults = any(
-                    _maybe_mutable(default, mutable_names, classes)
-                    for default in (*args.defaults, *args.kw_defaults)
-                )
+    # The triggers and ``global`` declarations, from the statements alone (a few
+    # percent of the tree's nodes); lambdas are expressions, so they are looked for
+    # only when the text has a lambda with a default.
+    functions: list[Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]] = []
+    for node in iter_statements(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            functions.append(node)
         elif isinstance(node, ast.ClassDef):
             if not class_containers:
                 for stmt in node.body:
@@ -264,6 +279,15 @@ def build_index(tree: ast.Module, module: str = "", is_package: bool = False) ->
                         break
         elif isinstance(node, ast.Global):
             global_names.update(node.names)
+    if text is None or _LAMBDA_DEFAULT.search(text):
+        functions.extend(node for node in ast.walk(tree) if isinstance(node, ast.Lambda))
+    # MEM001 flags containers, container calls and module-level names bound to
+    # one; instances of the module's classes only as fields.
+    candidate_defaults = any(
+        _maybe_mutable(default, mutable_names, _NONE)
+        for function in functions
+        for default in (*function.args.defaults, *function.args.kw_defaults)
+    )
 
     rebound = {name for name, values in bound.items() if len(values) > 1}
     rebound.update(name for name in global_names if name in defined)
@@ -273,9 +297,6 @@ def build_index(tree: ast.Module, module: str = "", is_package: bool = False) ->
         star_imports=tuple(star_imports),
         defined=frozenset(defined),
         rebound=frozenset(rebound),
-        attributes=frozenset(attributes),
-        called=frozenset(called),
         has_candidate_defaults=candidate_defaults,
         has_class_level_containers=class_containers,
-        depth=depth,
     )

@@ -13,6 +13,7 @@ Rules never import the engine, the CLI or rich: they look at nodes and call
 
 from __future__ import annotations
 
+import ast
 import inspect
 import re
 from dataclasses import dataclass, field
@@ -215,11 +216,13 @@ class Rule(cst.BatchableCSTVisitor):
     # -- gate ---------------------------------------------------------------------
 
     @classmethod
-    def applies_to(cls, index: ModuleIndex, text: str) -> bool:
+    def applies_to(cls, index: ModuleIndex, text: str, tree: ast.Module) -> bool:
         """Cheap pre-check: could this rule flag anything in this file?
 
         Must be a superset of what the rule flags; ``False`` skips the LibCST
-        parse for files no selected rule could match.
+        parse for files no selected rule could match. Check the index's triggers
+        first; walk ``tree`` (the file's ``ast``, ~5% of a LibCST parse) only
+        when they pass, to rule out files whose candidates cannot match.
         """
         return True
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import Optional, Sequence, Union
@@ -19,7 +21,7 @@ from memlint.cstutil import (
     module_bindings,
 )
 from memlint.finding import Applicability, Confidence, Estimate, Finding, Severity
-from memlint.index import ModuleIndex, qualified_name
+from memlint.index import ModuleIndex, iter_statements, qualified_name
 from memlint.model import CostTable, dict_size, format_version, list_size, list_table, set_size
 from memlint.rule import (
     Change,
@@ -1646,8 +1648,10 @@ class MutableDefaultArgument(Rule):
         self._mutable_dataclasses: set[str] = set()
 
     @classmethod
-    def applies_to(cls, index: ModuleIndex, text: str) -> bool:
-        return index.has_candidate_defaults or index.has_class_level_containers
+    def applies_to(cls, index: ModuleIndex, text: str, tree: ast.Module) -> bool:
+        if index.has_candidate_defaults:
+            return True
+        return index.has_class_level_containers and _may_share_class_attribute(tree, text)
 
     @classmethod
     def estimate(cls, finding: Finding, python: tuple[int, int]) -> Optional[Estimate]:
@@ -2470,6 +2474,58 @@ def _mentions(name: str, *nodes: Optional[cst.CSTNode]) -> bool:
         if isinstance(node, cst.Index) and _mentions(name, node.value):
             return True
     return False
+
+
+def _may_share_class_attribute(tree: ast.Module, text: str) -> bool:
+    """Gate for the class-level checks: a decorated class (a dataclass's fields) with
+    an annotated class-level value, or a class-level container, call or name that some
+    code mutates through an attribute (``x.items.append(...)``, ``x.items[k] = v``,
+    ``x.items += ...``, ``heapq.heappush(x.items, ...)``)."""
+    watched: set[str] = set()
+    for statement in iter_statements(tree):
+        if not isinstance(statement, ast.ClassDef):
+            continue
+        for small in statement.body:
+            if isinstance(small, ast.AnnAssign) and small.value is not None:
+                if statement.decorator_list:
+                    return True
+                targets: list[ast.expr] = [small.target]
+            elif isinstance(small, ast.Assign):
+                targets = small.targets
+            else:
+                continue
+            if isinstance(small.value, (*_AST_CONTAINERS, ast.Call, ast.Name)):
+                watched.update(t.id for t in targets if isinstance(t, ast.Name))
+    # ``<x>.N`` must occur in the text before a walk looks for mutations.
+    watched = {name for name in watched if re.search(r"\.\s*" + name + r"\b", text)}
+    return bool(watched) and not watched.isdisjoint(_mutated_attributes(tree))
+
+
+def _mutated_attributes(tree: ast.Module) -> set[str]:
+    """Names ``N`` of every ``<x>.N`` that the code mutates in place."""
+    mutated: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            value = node.value
+            if node.attr in _MUTATORS and isinstance(value, ast.Attribute):
+                mutated.add(value.attr)
+        elif isinstance(node, ast.Subscript):
+            if not isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Attribute):
+                mutated.add(node.value.attr)
+        elif isinstance(node, ast.AugAssign):
+            if isinstance(node.target, ast.Attribute):
+                mutated.add(node.target.attr)
+        elif isinstance(node, ast.Call) and node.args:
+            first = node.args[0]
+            func = node.func
+            last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if isinstance(first, ast.Attribute) and last in _MUTATING_LAST_NAMES:
+                mutated.add(first.attr)
+    return mutated
+
+
+_AST_CONTAINERS = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
+_MUTATING_LAST_NAMES = frozenset(name.rsplit(".", 1)[1] for name in _MUTATING_FUNCTIONS)
 
 
 def _deliberately_shared(attribute: str) -> bool:

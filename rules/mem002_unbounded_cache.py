@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from typing import Optional, Union
 
@@ -23,6 +24,8 @@ from memlint.rule import FixPlan, Invalid, Replace, Rule, RuleContext, Valid
 
 _LRU_CACHE = "functools.lru_cache"
 _CACHE = "functools.cache"
+_APIS = frozenset({_LRU_CACHE, _CACHE})
+_API_NAMES = frozenset({"lru_cache", "cache"})
 _ENUM_BASES = frozenset(
     f"enum.{name}" for name in ("Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEnum")
 )
@@ -238,8 +241,24 @@ class UnboundedCache(Rule):
         self._bindings: Optional[dict[str, cst.BaseExpression]] = None
 
     @classmethod
-    def applies_to(cls, index: ModuleIndex, text: str) -> bool:
-        return "functools" in text
+    def applies_to(cls, index: ModuleIndex, text: str, tree: ast.Module) -> bool:
+        if "functools" not in text:
+            return False
+        if any(target in _APIS for target in index.imports.values()) or (
+            "functools" in index.star_imports
+        ):
+            return True  # ``from functools import lru_cache``
+        if index.module == "functools" and not _API_NAMES.isdisjoint(index.defined):
+            return True  # functools itself
+        # ``functools.cache`` / ``ft.lru_cache`` through an imported module.
+        modules = {name for name, target in index.imports.items() if target == "functools"}
+        return bool(modules) and any(
+            isinstance(node, ast.Attribute)
+            and node.attr in _API_NAMES
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules
+            for node in ast.walk(tree)
+        )
 
     # -- scope tracking -------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import enum
 import re
 from dataclasses import dataclass
@@ -515,26 +516,19 @@ class WholeFileRead(Rule):
         return readlines_table(python)
 
     @classmethod
-    def applies_to(cls, index: ModuleIndex, text: str) -> bool:
-        attributes = index.attributes
-        if "readlines" in attributes:
-            return True
-        if (
-            ("splitlines" in attributes or "split" in attributes)
-            and not {"read", "read_text", "read_bytes"}.isdisjoint(attributes)
-            and _SPLIT_CALL.search(text)
-        ):
-            return True
-        # list(f), [*f], sorted(f): only on a handle, which something must create.
-        if not ("list" in index.called or "sorted" in index.called or "*" in text):
-            return False
-        if not (
-            "open" in index.called
-            or not _HANDLE_ATTRIBUTES.isdisjoint(attributes)
+    def applies_to(cls, index: ModuleIndex, text: str, tree: ast.Module) -> bool:
+        # Text first (substring and linear regex searches), then one ``ast`` walk.
+        readlines = "readlines" in text
+        split = _SPLIT_CALL.search(text) is not None and "read" in text
+        listed = ("list" in text or "sorted" in text or "*" in text) and (
+            any(name in text for name in _HANDLE_TEXT)
             or any(target in _HANDLE_TARGETS for target in index.imports.values())
-        ):
+        )
+        if listed:
+            listed = any(_may_be_handle(match, index, text) for match in _LIST_ARG.finditer(text))
+        if not (readlines or split or listed):
             return False
-        return any(_may_be_handle(match, index, text) for match in _LIST_ARG.finditer(text))
+        return _HandleGate(index).may_match(tree)
 
     # -- scopes and bindings ----------------------------------------------------------
 
@@ -1438,6 +1432,101 @@ def _may_be_handle(match: re.Match[str], index: ModuleIndex, text: str) -> bool:
         r"\bas" + _W + r"(?:\(" + _W + r")?" + name + r"\b|\b" + name + r"\s*(?::[^=\n]*)?=[^=]"
     )
     return re.search(pattern, text) is not None
+
+
+class _HandleGate:
+    """The gate's ``ast`` pass: does the file call ``x.readlines()``, or read a whole
+    handle in another form the rule checks (``list(f)``, ``sorted(f)``, ``[*f]``,
+    ``f.read().splitlines()``, ``p.read_text().splitlines()``) where ``f`` may come
+    from a handle-making call or a stream? A superset of what the rule reports: by
+    last names instead of qualified names, and by name instead of scope."""
+
+    def __init__(self, index: ModuleIndex) -> None:
+        self.index = index
+        self.names: set[str] = set()
+        self.attributes: set[str] = set(_STREAM_ATTRIBUTES)
+
+    def may_match(self, tree: ast.Module) -> bool:
+        candidates: list[ast.expr] = []
+        bindings: list[tuple[ast.expr, ast.expr]] = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                func = node.func
+                if isinstance(func, ast.Attribute) and func.attr == "readlines" and not node.args:
+                    return True  # on anything but a module, a path or a StringIO
+                if isinstance(func, ast.Attribute) and func.attr in ("split", "splitlines"):
+                    read = func.value
+                    while (
+                        isinstance(read, ast.Call)
+                        and isinstance(read.func, ast.Attribute)
+                        and read.func.attr in _TEXT_METHODS
+                    ):
+                        read = read.func.value
+                    if isinstance(read, ast.Call) and isinstance(read.func, ast.Attribute):
+                        if read.func.attr in ("read_text", "read_bytes"):
+                            return True
+                        if read.func.attr == "read":
+                            candidates.append(read.func.value)
+                elif isinstance(func, ast.Name) and func.id in ("list", "sorted") and node.args:
+                    candidates.append(node.args[0])
+            elif isinstance(node, ast.List):
+                if len(node.elts) == 1 and isinstance(node.elts[0], ast.Starred):
+                    candidates.append(node.elts[0].value)
+            elif isinstance(node, ast.Assign):
+                bindings.extend((target, node.value) for target in node.targets)
+            elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
+                bindings.append((node.target, node.value))
+            elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+                bindings.append((node.optional_vars, node.context_expr))
+        if not candidates:
+            return False
+        # Names and attributes bound to a possible handle, through chains (g = f).
+        changed = True
+        while changed:
+            changed = False
+            for target, value in bindings:
+                if isinstance(target, ast.Name) and target.id not in self.names:
+                    if self._may_be_handle(value):
+                        self.names.add(target.id)
+                        changed = True
+                elif (
+                    isinstance(target, ast.Attribute)
+                    and target.attr not in self.attributes
+                    and self._may_be_handle(value)
+                ):
+                    self.attributes.add(target.attr)
+                    changed = True
+        return any(self._may_be_handle(candidate) for candidate in candidates)
+
+    def _may_be_handle(self, expr: ast.expr) -> bool:
+        if isinstance(expr, ast.Call):
+            func = expr.func
+            if isinstance(func, ast.Attribute):
+                return func.attr in _HANDLE_CALLS
+            if isinstance(func, ast.Name):
+                target = self.index.imports.get(func.id, func.id)
+                return target.rsplit(".", 1)[-1] in _HANDLE_CALLS
+            return False
+        if isinstance(expr, ast.Name):
+            if expr.id in self.names:
+                return True
+            target = self.index.imports.get(expr.id, "")
+            return target in _STREAMS or bool(self.index.star_imports)
+        if isinstance(expr, ast.Attribute):
+            return expr.attr in self.attributes
+        return False
+
+
+#: Last names of the calls that may return a handle (factories, ``Path.open``).
+_HANDLE_CALLS = frozenset(
+    name.rsplit(".", 1)[1]
+    for name, origin in _FACTORIES.items()
+    if origin in (_Origin.FILE, _Origin.STREAM)
+) | {"open"}
+#: Text that must occur for a handle to be made or reached (``open(``, ``.stdin``).
+_HANDLE_TEXT = _HANDLE_CALLS | {"stdin"}
+#: Attributes that are a stream whatever holds them (``sys.stdin``, ``s.stdin.buffer``).
+_STREAM_ATTRIBUTES = frozenset({"stdin", "__stdin__", "buffer"})
 
 
 def _subject(label: str) -> str:

@@ -58,8 +58,12 @@ CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     "binary": (lambda p: p.write_bytes(bytes(range(256)) * 4), "NUL"),
     "deep-unary": (lambda p: p.write_text("x = " + "-" * NESTED_DEPTH + "1\n"), "nested"),
     "deep-parens": (lambda p: p.write_text("x = " + "(" * 5000 + ")" * 5000 + "\n"), "nest"),
+    # Python accepts it; a rule's gate lets it in (the unbounded cache), so the depth
+    # limit must keep it away from LibCST's parser (minutes at this depth).
     "deep-subscript": (
-        lambda p: p.write_text("import functools\nx = a" + "[0]" * 3000 + "\n"),
+        lambda p: p.write_text(
+            "import functools\nx = a" + "[0]" * 3000 + "\n@functools.cache\ndef f(y): ...\n"
+        ),
         "nested",
     ),
     "symlink-loop": (

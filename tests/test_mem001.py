@@ -227,7 +227,7 @@ def test_a_safe_fix_keeps_what_a_reading_function_returns() -> None:
 
 class _Ungated(MutableDefaultArgument):
     @classmethod
-    def applies_to(cls, index: ModuleIndex, text: str) -> bool:
+    def applies_to(cls, index: ModuleIndex, text: str, tree: ast.Module) -> bool:
         return True
 
 
@@ -251,7 +251,7 @@ def test_gate_skips_files_without_candidates() -> None:
     tree = ast.parse("def f(x=None, y=(), *, z=0):\n    return x\nclass A:\n    n = 1\n")
     from memlint.index import build_index
 
-    assert not RULE.applies_to(build_index(tree), "")
+    assert not RULE.applies_to(build_index(tree), "", tree)
 
 
 # -- never crash, fixes parse and are idempotent ----------------------------------------

@@ -8,6 +8,7 @@ the change it would have made.
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -354,7 +355,7 @@ class _Ungated(WholeFileRead):
     """The same rule with the gate open: what it finds is what the gate must let in."""
 
     @classmethod
-    def applies_to(cls, index: ModuleIndex, text: str) -> bool:
+    def applies_to(cls, index: ModuleIndex, text: str, tree: ast.Module) -> bool:
         return True
 
 
@@ -391,8 +392,7 @@ def test_gate_lets_in_everything_the_rule_flags(code: str) -> None:
     ],
 )
 def test_gate_skips_files_that_cannot_match(code: str) -> None:
-    import ast
-
     from memlint.index import build_index
 
-    assert not WholeFileRead.applies_to(build_index(ast.parse(code)), code)
+    tree = ast.parse(code)
+    assert not WholeFileRead.applies_to(build_index(tree), code, tree)
