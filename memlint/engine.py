@@ -16,6 +16,7 @@ For one file:
 from __future__ import annotations
 
 import ast
+import bisect
 import dataclasses
 import sys
 import warnings
@@ -29,7 +30,7 @@ from memlint.facts import ModuleFacts, collect_facts
 from memlint.finding import Applicability, Edit, FileError, FileResult, Finding, Fix
 from memlint.fixes import apply_edits, materialize, parses, plan_nodes
 from memlint.index import ModuleIndex, build_index
-from memlint.positions import Rendering, node_spans
+from memlint.positions import Rendering, node_spans, top_index_of_line, top_lines
 from memlint.project import Project
 from memlint.rule import Report, Rule, RuleContext
 from memlint.source import LineIndex, SourceError, SourceText, decode_source
@@ -114,8 +115,8 @@ def check_source(
         index = _index_from_cst(cst_module, module, is_package)
 
     try:
-        reports = _run_rules(cst_module, path, index, wanted, options)
-        result = _findings(path, text, source, cst_module, reports, options)
+        reported = _run_rules(cst_module, path, index, wanted, options)
+        result = _findings(path, text, source, cst_module, tree, reported, options)
     except RecursionError:
         return FileResult(path, error=_too_deep(path))
     return dataclasses.replace(result, facts=facts) if facts is not None else result
@@ -202,7 +203,7 @@ def _run_rules(
     index: ModuleIndex,
     rules: Sequence[type[Rule]],
     options: EngineOptions,
-) -> list[tuple[type[Rule], Report]]:
+) -> list[_Reported]:
     visitors = []
     for rule in rules:
         context = RuleContext(
@@ -213,8 +214,25 @@ def _run_rules(
             options=options.rule_options.get(rule.code, {}),
         )
         visitors.append(rule(context))
-    visit_batched(module, visitors)
-    return [(type(visitor), report) for visitor in visitors for report in visitor.reports]
+    # How many reports each visitor had when the walk entered each top-level
+    # statement: a report belongs to the statement being walked when it was made.
+    counts: list[list[int]] = []
+    visit_batched(module, visitors, lambda _: counts.append([len(v.reports) for v in visitors]))
+    found = []
+    for number, visitor in enumerate(visitors):
+        tops = [row[number] for row in counts]
+        for position, report in enumerate(visitor.reports):
+            top = bisect.bisect_right(tops, position) - 1
+            found.append(_Reported(type(visitor), report, top))
+    return found
+
+
+@dataclass(frozen=True, **SLOTS)
+class _Reported:
+    rule: type[Rule]
+    report: Report
+    #: Index in ``module.body`` of the statement walked when it was reported (a hint).
+    top: int
 
 
 def _findings(
@@ -222,23 +240,31 @@ def _findings(
     text: str,
     source: SourceText,
     module: cst.Module,
-    reports: list[tuple[type[Rule], Report]],
+    tree: Optional[ast.Module],
+    reported: list[_Reported],
     options: EngineOptions,
 ) -> FileResult:
-    if not reports:
+    if not reported:
         return FileResult(path)
-    wanted = [report.node for _, report in reports]
+    wanted = [r.report.node for r in reported]
+    tops = {r.top for r in reported}
     if options.materialize_fixes:
-        for _, report in reports:
-            if report.fix is not None:
-                wanted.extend(plan_nodes(report.fix))
-    rendering = node_spans(module, wanted, text)
+        statements = {id(statement): i for i, statement in enumerate(module.body)}
+        for r in reported:
+            if r.report.fix is not None:
+                for node in plan_nodes(r.report.fix):
+                    wanted.append(node)
+                    top = statements.get(id(node))
+                    if top is not None:
+                        tops.add(top)  # e.g. an import inserted after another
+    rendering = node_spans(module, wanted, text, tree=tree, tops=tops)
     spans = rendering.spans
     suppressions = scan(text)
     findings: list[Finding] = []
     suppressed = 0
     seen: set[tuple[str, int, int]] = set()
-    for rule, report in reports:
+    for r in reported:
+        rule, report = r.rule, r.report
         span = spans.get(id(report.node))
         if span is None:  # pragma: no cover - every reported node is in the tree
             continue
@@ -415,7 +441,16 @@ def fix_project_findings(
     nodes = [node for plan in plans if plan is not None for node in plan_nodes(plan)]
     if not nodes:
         return list(findings)
-    rendering = node_spans(cst_module, nodes, text)
+    # Hints for the statements to generate: the ones holding each finding, and
+    # top-level statements a fix inserts next to.
+    statements = {id(statement): i for i, statement in enumerate(cst_module.body)}
+    tops = {statements[id(node)] for node in nodes if id(node) in statements}
+    starts = top_lines(cst_module, tree)
+    for finding in findings:
+        top = top_index_of_line(starts, finding.line) if starts is not None else None
+        if top is not None:
+            tops.add(top)
+    rendering = node_spans(cst_module, nodes, text, tree=tree, tops=tops)
     fixed = []
     for finding, plan in zip(findings, plans):
         fix = materialize(cst_module, plan, rendering) if plan is not None else None

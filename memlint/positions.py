@@ -13,9 +13,11 @@ the generated text are offsets in the file.
 
 from __future__ import annotations
 
+import ast
+import bisect
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator, Optional, Sequence
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -134,8 +136,27 @@ class Rendering:
         return self.mapping[offset] if self.mapping is not None else None
 
 
-def node_spans(module: cst.Module, nodes: Iterable[cst.CSTNode], text: str) -> Rendering:
-    """Spans of ``nodes`` (keyed by ``id(node)``) in ``text``, the source of ``module``."""
+def node_spans(
+    module: cst.Module,
+    nodes: Iterable[cst.CSTNode],
+    text: str,
+    *,
+    tree: Optional[ast.Module] = None,
+    tops: Iterable[int] = (),
+) -> Rendering:
+    """Spans of ``nodes`` (keyed by ``id(node)``) in ``text``, the source of ``module``.
+
+    With ``tree`` (the ``ast`` of ``text``) and ``tops`` (indexes in
+    ``module.body`` of the top-level statements expected to hold the nodes),
+    only those statements are generated: each starts a line the ``ast`` names,
+    and each must generate exactly the text found there. When one does not, or a
+    node is not among them, the whole module is generated instead.
+    """
+    nodes = list(nodes)
+    if tree is not None:
+        partial = _partial_spans(module, nodes, text, tree, sorted(set(tops)))
+        if partial is not None:
+            return partial
     wanted = {id(n) for n in nodes}
     recorder = _SpanRecorder(module, set(wanted))
     module._codegen(recorder)
@@ -155,6 +176,72 @@ def node_spans(module: cst.Module, nodes: Iterable[cst.CSTNode], text: str) -> R
         end_line, end_column = index.position(end)
         spans[key] = Span(line, column, end_line, end_column)
     return Rendering(spans, generated, exact, mapping, recorder.paths, recorder.extents)
+
+
+def _partial_spans(
+    module: cst.Module, nodes: list[cst.CSTNode], text: str, tree: ast.Module, tops: list[int]
+) -> Optional[Rendering]:
+    if not tops or tops[0] < 0 or len(tops) * 2 > len(module.body):
+        return None  # most of the module: generating all of it is as cheap
+    starts = top_lines(module, tree)
+    if starts is None:
+        return None
+    wanted = {id(n) for n in nodes}
+    lines = LineIndex(text)
+    recorder = _SpanRecorder(module, set(wanted))
+    recorder._stack.append(module)
+    recorder._starts.append(0)
+    for top in tops:
+        statement = module.body[top]
+        first = starts[top] - len(statement.leading_lines)
+        if first < 1 or first > lines.line_count:
+            return None
+        start = lines.offset(first, 1)
+        before = len(recorder.tokens)
+        recorder._offset = start
+        recorder._counted = before
+        statement._codegen(recorder)
+        generated = "".join(recorder.tokens[before:])
+        if text[start : start + len(generated)] != generated:
+            return None
+    if not wanted <= recorder.spans.keys() or not wanted <= recorder.paths.keys():
+        return None  # a node outside the statements generated
+    spans: dict[int, Span] = {}
+    for key in wanted:
+        start, end = recorder.spans[key]
+        line, column = lines.position(start)
+        end_line, end_column = lines.position(end)
+        spans[key] = Span(line, column, end_line, end_column)
+    return Rendering(spans, text, True, None, recorder.paths, recorder.extents)
+
+
+def top_lines(module: cst.Module, tree: ast.Module) -> Optional[list[int]]:
+    """The line each of ``module.body``'s statements starts on (its first decorator
+    or token, after its leading blank and comment lines), from ``tree``: a simple
+    statement line holds one ``ast`` statement per small statement, a compound
+    statement one. ``None`` when the two do not line up."""
+    body = tree.body
+    lines: list[int] = []
+    position = 0
+    for statement in module.body:
+        if position >= len(body):
+            return None
+        node = body[position]
+        if isinstance(statement, cst.SimpleStatementLine):
+            lines.append(node.lineno)
+            position += len(statement.body)
+        else:
+            decorators = getattr(node, "decorator_list", ())
+            lines.append(min([node.lineno, *(d.lineno for d in decorators)]))
+            position += 1
+    return lines if position == len(body) else None
+
+
+def top_index_of_line(starts: Sequence[int], line: int) -> Optional[int]:
+    """Index of the top-level statement that holds ``line``, given where each starts
+    (:func:`top_lines`)."""
+    index = bisect.bisect_right(starts, line) - 1
+    return index if index >= 0 else None
 
 
 def _align(generated: str, text: str) -> Optional[list[int]]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Optional
 
 import libcst as cst
 
@@ -71,9 +71,27 @@ def _field_order(kind: type) -> tuple[str, ...]:
 Handler = Callable[[Any], Any]
 
 
-def visit_batched(module: cst.CSTNode, visitors: Sequence[cst.BatchableCSTVisitor]) -> None:
+class _Mark:
+    """Pushed before a module's top-level statement: tells ``on_statement`` its index."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+
+def visit_batched(
+    module: cst.CSTNode,
+    visitors: Sequence[cst.BatchableCSTVisitor],
+    on_statement: Optional[Callable[[int], None]] = None,
+) -> None:
     """Run ``visitors`` over ``module`` in one pass, like :func:`libcst.visit_batched`
-    for visitors that only read (their return values are ignored, as there)."""
+    for visitors that only read (their return values are ignored, as there).
+
+    ``on_statement(i)`` is called before the walk enters ``module.body[i]`` (a
+    :class:`libcst.Module`'s), so a caller can tell which top-level statement was
+    being walked when a visitor reported something.
+    """
     visits: dict[str, list[Handler]] = {}
     leaves: dict[str, list[Handler]] = {}
     for visitor in visitors:
@@ -102,8 +120,15 @@ def visit_batched(module: cst.CSTNode, visitors: Sequence[cst.BatchableCSTVisito
 
     stack: list[tuple[Any, bool]] = [(module, False)]
     pop, push = stack.pop, stack.append
+    marks: dict[int, _Mark] = {}
+    if on_statement is not None and isinstance(module, cst.Module):
+        marks = {id(statement): _Mark(i) for i, statement in enumerate(module.body)}
     while stack:
         node, leaving = pop()
+        if type(node) is _Mark:
+            assert on_statement is not None
+            on_statement(node.index)
+            continue
         name = type(node).__name__
         if leaving:
             for function in leaves[name]:
@@ -130,5 +155,12 @@ def visit_batched(module: cst.CSTNode, visitors: Sequence[cst.BatchableCSTVisito
                         what = classify(type(child))
                     if what == _NODE:
                         children.append(child)
+        if marks and node is module:
+            for child in reversed(children):
+                push((child, False))
+                mark = marks.get(id(child))
+                if mark is not None:
+                    push((mark, False))
+            continue
         for child in reversed(children):
             push((child, False))

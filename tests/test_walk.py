@@ -120,3 +120,16 @@ def test_attribute_hooks_fall_back_to_libcst() -> None:
     visitor = Hooks()
     visit_batched(cst.parse_module("f(x)\ng(y)\n"), [visitor])
     assert visitor.seen == ["func", "func"]
+
+
+def test_on_statement_marks_each_top_level_statement_before_its_nodes() -> None:
+    code = "import os\nclass A:\n    def f(self):\n        return 1\nx = f(2)\n"
+    module = cst.parse_module(code)
+    events: list[object] = []
+
+    class Names(cst.BatchableCSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            events.append(node.value)
+
+    visit_batched(module, [Names()], events.append)
+    assert events == [0, "os", 1, "A", "f", "self", 2, "x", "f"]
