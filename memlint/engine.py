@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import bisect
 import dataclasses
+import re
 import sys
 import warnings
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from typing import Any, Mapping, Optional, Sequence, Union
 import libcst as cst
 
 from memlint._compat import SLOTS
+from memlint.cstutil import class_path
 from memlint.facts import ModuleFacts, collect_facts
 from memlint.finding import Applicability, Edit, FileError, FileResult, Finding, Fix
 from memlint.fixes import apply_edits, materialize, parses, plan_nodes
@@ -412,15 +414,42 @@ def fix_project_findings(
     Project findings come from the join, not from a visit of the file's tree, so
     the file is parsed here (once) and each rule builds its fix from the tree.
     """
-    by_code = {rule.code: rule for rule in rules}
     tree, _ = _parse_ast(text, path)
     if tree is None:
         return list(findings)
-    try:
-        cst_module = cst.parse_module(text)
-    except (cst.ParserSyntaxError, RecursionError, MemoryError):
-        return list(findings)
     index = build_index(tree, module, is_package, text)
+    reduced = _reduced_for_fixes(text, tree, findings, module)
+    if reduced is not None:
+        fixed = _fix_project_findings(
+            text, reduced[0], reduced[1], index, path, findings, rules, options
+        )
+        if fixed is not None:
+            return fixed
+    fixed = _fix_project_findings(text, text, tree, index, path, findings, rules, options)
+    return fixed if fixed is not None else list(findings)
+
+
+def _fix_project_findings(
+    text: str,
+    parsed: str,
+    tree: ast.Module,
+    index: ModuleIndex,
+    path: str,
+    findings: Sequence[Finding],
+    rules: Sequence[type[Rule]],
+    options: EngineOptions,
+) -> Optional[list[Finding]]:
+    """Fixes for ``findings`` from a LibCST parse of ``parsed``: ``text`` itself, or
+    ``text`` with top-level definitions the fixes do not need blanked out (``tree``
+    is then the ``ast`` of what is left). ``None`` when ``parsed`` does not parse,
+    or on the reduced text when positions or an edit could not be made there (the
+    caller then uses the whole file)."""
+    reduced = parsed is not text
+    by_code = {rule.code: rule for rule in rules}
+    try:
+        cst_module = cst.parse_module(parsed)
+    except (cst.ParserSyntaxError, RecursionError, MemoryError):
+        return None
     plans = []
     for finding in findings:
         rule = by_code.get(finding.code)
@@ -451,10 +480,92 @@ def fix_project_findings(
         if top is not None:
             tops.add(top)
     rendering = node_spans(cst_module, nodes, text, tree=tree, tops=tops)
+    if reduced and rendering.generated is not text:
+        return None  # positions only from the statements the two texts share
     fixed = []
     for finding, plan in zip(findings, plans):
         fix = materialize(cst_module, plan, rendering) if plan is not None else None
+        if fix is None and reduced and plan is not None:
+            return None
         if fix is not None and not rendering.exact:
             fix = _remap(fix, rendering, text)
         fixed.append(dataclasses.replace(finding, fix=fix) if fix is not None else finding)
     return fixed
+
+
+#: Code that may open up some instance's ``__dict__`` (MEM004's fix then looks at
+#: the whole module): no reduced parse for such files.
+_WHOLE_MODULE = re.compile(r"__dict__|\b(?:vars|setattr|delattr)\s*\(|__class__\s*=(?!=)")
+#: Detail keys of project findings that name a class the fix edits or reads.
+_CLASS_DETAILS = ("class", "owner_class", "child_class")
+
+
+def _reduced_for_fixes(
+    text: str, tree: ast.Module, findings: Sequence[Finding], module: str
+) -> Optional[tuple[str, ast.Module]]:
+    """``text`` with the top-level functions and classes a project fix cannot need
+    replaced by empty parentheses over the same lines (lines and columns of the
+    rest unchanged), and its ``ast``; ``None`` when nothing would be left out.
+
+    Kept: every statement up to the last top-level import (fixes insert imports
+    there) and up to the first block (LibCST takes the default indentation from
+    it), the statements holding a finding,
+    every top-level definition named like a class a finding names, and all
+    statements that are not plain ``def``/``class`` (``if``/``try`` blocks may
+    define classes). A module that may touch ``__dict__`` is never reduced.
+    """
+    if _WHOLE_MODULE.search(text):
+        return None
+    names: set[str] = set()
+    for finding in findings:
+        for key in _CLASS_DETAILS:
+            qualname = str(finding.detail(key, "") or "")
+            path = class_path(qualname, module) if qualname else None
+            if path:
+                names.add(path[0])
+    body = tree.body
+    # Up to the last import, and up to the first block LibCST takes the file's
+    # indentation from, everything stays.
+    last_import = max(
+        (i for i, s in enumerate(body) if isinstance(s, (ast.Import, ast.ImportFrom))), default=0
+    )
+    first_block = next((i for i, s in enumerate(body) if hasattr(s, "body")), len(body))
+    keep_through = max(last_import, first_block)
+    spans: list[tuple[int, int]] = []
+    for position, statement in enumerate(body):
+        definition = isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        first = min(
+            [statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list", ()))]
+        )
+        last = statement.end_lineno or statement.lineno
+        holds = any(first <= f.line <= last for f in findings)
+        if (
+            not definition
+            or position <= keep_through
+            or holds
+            or getattr(statement, "name", None) in names
+        ):
+            continue
+        spans.append((first, last))
+    if not spans:
+        return None
+    # Lines as Python counts them (``str.splitlines`` also splits on form feeds).
+    # Each left-out statement becomes ``(`` ... ``)`` over the same lines: one cheap
+    # statement, so the comments and blank lines before the next one stay its own.
+    lines = _LINE.findall(text)
+    for first, last in spans:
+        last = min(last, len(lines))
+        for number in range(first - 1, last):
+            line = lines[number]
+            ending = line[len(line.rstrip("\r\n")) :] or "\n"
+            opening = "(" if number == first - 1 else ""
+            closing = ")" if number == last - 1 else ""
+            lines[number] = opening + closing + ending
+    reduced = "".join(lines)
+    try:
+        return reduced, ast.parse(reduced)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # pragma: no cover
+        return None
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
