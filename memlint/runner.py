@@ -46,6 +46,8 @@ _POOL_FIX_THRESHOLD = 4
 _CACHEABLE_ERRORS = frozenset({"syntax", "decode", "parser", "limit"})
 #: Below this many files a process pool costs more than it saves.
 _POOL_THRESHOLD = 16
+#: Files analysed per thread when there is no pool.
+_SERIAL_CHUNK = 8
 #: LibCST recurses a few frames per tree level; long implicit string
 #: concatenations in real code (the stdlib's pydoc_data/topics.py) nest thousands
 #: deep. Analysis runs in a thread with a large stack and a high recursion limit.
@@ -298,11 +300,14 @@ def execute(
     """Run ``tasks``, in worker processes when there are enough of them."""
     jobs = run.jobs or default_jobs()
     if jobs <= 1 or len(tasks) < _POOL_THRESHOLD:
-        for task in tasks:
-            outcome = _check_chunk([task], options, run)[0]
+        # In this process, a few files per big-stack thread (a thread per file
+        # costs about a millisecond to start).
+        for start in range(0, len(tasks), _SERIAL_CHUNK):
+            chunk = tasks[start : start + _SERIAL_CHUNK]
+            outcomes = _check_chunk(chunk, options, run)
             if progress:
-                progress(1)
-            yield outcome
+                progress(len(chunk))
+            yield from outcomes
         return
     chunk = max(1, min(16, len(tasks) // (jobs * 8)))
     chunks = [tasks[i : i + chunk] for i in range(0, len(tasks), chunk)]
@@ -379,12 +384,13 @@ def check_paths(
     options = EngineOptions(target_version=settings.python, rule_options=settings.rule_options)
     if on_start:
         on_start(len(tasks))
+    join_key: Optional[str] = None
     if cache is None or run.fix or run.diff:
         outcomes = list(execute(tasks, options, run, progress=progress))
     else:
-        outcomes = _execute_cached(tasks, options, run, cache, progress)
+        outcomes, join_key = _execute_cached(tasks, options, run, cache, progress)
     _collect(result, outcomes)
-    _join(result, tasks, outcomes, rules, options)
+    _join(result, tasks, outcomes, rules, options, cache if join_key else None, join_key)
     _finish(result, tasks, outcomes, options, run, None if run.fix or run.diff else cache)
     return result
 
@@ -402,15 +408,20 @@ def _execute_cached(
     run: RunOptions,
     cache: ResultCache,
     progress: Optional[Callable[[int], None]],
-) -> list[Outcome]:
+) -> tuple[list[Outcome], Optional[str]]:
+    """Outcomes from the cache where it has them, analysed otherwise; and the key
+    of the project join over all of them (``None`` when a file could not be read)."""
     outcomes: list[Outcome] = []
     pending: list[Task] = []
     keys: dict[str, str] = {}
+    every: list[str] = []
+    complete = True
     for task in tasks:
         try:
             data = read_file(task.path)
         except OSError:
             pending.append(task)  # the worker reports why
+            complete = False
             continue
         key = cache.key(
             data,
@@ -420,6 +431,7 @@ def _execute_cached(
             str(task.is_package),
             *(rule.code for rule in task.rules),
         )
+        every.append(key)
         hit = cache.get(key)
         if hit is not None:
             outcomes.append(Outcome(hit))
@@ -435,7 +447,12 @@ def _execute_cached(
         # Results depend only on the key's inputs; I/O and internal errors do not.
         if entry is not None and (error is None or error.kind in _CACHEABLE_ERRORS):
             cache.put(entry, outcome.result)
-    return outcomes
+        else:
+            complete = False  # an uncached result: the join is not cached either
+    # The join depends only on every file's cached result (each key covers the
+    # file's bytes, path, module, rules and options) and on which files there are.
+    join_key = cache.key(b"", "project-join", *every) if complete else None
+    return outcomes, join_key
 
 
 def check_stdin(
@@ -496,12 +513,23 @@ def _join(
     outcomes: Sequence[Outcome],
     rules: Sequence[type[Rule]],
     options: EngineOptions,
+    cache: Optional[ResultCache] = None,
+    key: Optional[str] = None,
 ) -> None:
-    """Phase two: project rules over every file's facts, minus per-file ignores."""
+    """Phase two: project rules over every file's facts, minus per-file ignores
+    (from the cache when every file's result came from it or went into it)."""
     if not any(rule.project for rule in rules):
         return
     enabled = {task.display: {rule.code for rule in task.rules} for task in tasks}
-    found = check_project([o.result for o in outcomes], rules, options)
+    found: Optional[list[Finding]] = None
+    if cache is not None and key is not None:
+        hit = cache.load(key)
+        if isinstance(hit, list) and all(isinstance(f, Finding) for f in hit):
+            found = hit
+    if found is None:
+        found = check_project([o.result for o in outcomes], rules, options)
+        if cache is not None and key is not None:
+            cache.store(key, found)
     run_result.findings.extend(f for f in found if f.code in enabled.get(f.path, ()))
     run_result.findings.sort(key=lambda f: f.sort_key)
 

@@ -32,10 +32,11 @@ def _check(root: Path, settings: Settings | None = None) -> tuple[int, ResultCac
 def test_second_run_is_served_from_the_cache(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text(UNBOUNDED)
     (tmp_path / "b.py").write_text(BOUNDED)
+    # Entries: one per file, and one for the project join over all of them.
     found, cache = _check(tmp_path)
-    assert (found, cache.hits, cache.misses) == (1, 0, 2)
+    assert (found, cache.hits, cache.misses) == (1, 0, 3)
     found, cache = _check(tmp_path)
-    assert (found, cache.hits, cache.misses) == (1, 2, 0)
+    assert (found, cache.hits, cache.misses) == (1, 3, 0)
     root = tmp_path / ".memlint_cache"
     assert (
         (root / "CACHEDIR.TAG")
@@ -51,7 +52,7 @@ def test_content_change_invalidates(tmp_path: Path) -> None:
     assert _check(tmp_path)[0] == 1
     path.write_text(BOUNDED)
     found, cache = _check(tmp_path)
-    assert (found, cache.misses) == (0, 1)
+    assert (found, cache.misses) == (0, 2)  # the file, and the join over it
 
 
 def test_config_change_invalidates(tmp_path: Path) -> None:
@@ -67,7 +68,7 @@ def test_config_change_invalidates(tmp_path: Path) -> None:
         Settings(root=tmp_path, cache_dir=base.cache_dir, target_version=(3, 9)),
     ):
         _, cache = _check(tmp_path, changed)
-        assert cache.misses == 1, changed
+        assert cache.misses == 2, changed  # the file and the join
 
 
 def test_version_change_invalidates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -77,7 +78,7 @@ def test_version_change_invalidates(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(memlint.cache, "__version__", "999.0")
     _, cache = _check(tmp_path)
-    assert cache.misses == 1
+    assert cache.misses == 2
 
 
 def test_corrupt_entries_are_misses(tmp_path: Path) -> None:
@@ -87,9 +88,9 @@ def test_corrupt_entries_are_misses(tmp_path: Path) -> None:
         if entry.is_file() and len(entry.name) == 64:
             entry.write_bytes(b"not a pickle")
     found, cache = _check(tmp_path)
-    assert (found, cache.misses) == (1, 1)
+    assert (found, cache.misses) == (1, 2)
     found, cache = _check(tmp_path)
-    assert cache.hits == 1
+    assert cache.hits == 2
 
 
 def test_unwritable_cache_directory_does_not_fail_the_check(tmp_path: Path) -> None:
@@ -143,7 +144,7 @@ def test_concurrent_runs_do_not_corrupt_the_cache(tmp_path: Path) -> None:
     entries = [
         p for p in (tmp_path / ".memlint_cache").rglob("*") if p.is_file() and len(p.name) == 64
     ]
-    assert len(entries) == 40
+    assert len(entries) == 41  # 40 files and the join
     assert not [p for p in (tmp_path / ".memlint_cache").rglob(".tmp-*")]
 
 
@@ -169,11 +170,38 @@ def test_project_fixes_are_cached_and_follow_the_join(tmp_path: Path) -> None:
 
     cold, cache = fixes()
     assert cold and cold[0] is not None  # MEM004 on Point, with its __slots__ fix
-    assert cache.misses == 3  # two files and one file's project fixes
+    assert cache.misses == 4  # two files, the join, and one file's project fixes
     warm, cache = fixes()
     assert warm == cold
-    assert (cache.hits, cache.misses) == (3, 0)
+    assert (cache.hits, cache.misses) == (4, 0)
     # Another file changes what the join finds: the fix is computed again.
     (tmp_path / "use.py").write_text("from model import Point\n")
     after, cache = fixes()
     assert after == []
+
+
+def test_the_join_is_cached_and_follows_every_file(tmp_path: Path) -> None:
+    (tmp_path / "model.py").write_text(HOT)
+    (tmp_path / "use.py").write_text(LOOP)
+    settings = Settings(root=tmp_path, cache_dir=tmp_path / ".memlint_cache")
+
+    def run() -> list[str]:
+        done = check_paths(
+            [str(tmp_path)],
+            settings,
+            settings.enabled_rules(RULES),
+            RunOptions(jobs=1),
+            cache=open_cache(settings),
+        )
+        return [f"{Path(f.path).name}:{f.code}" for f in done.findings]
+
+    assert run() == ["model.py:MEM004"]
+    assert run() == ["model.py:MEM004"]  # from the cached join
+    # A new file that instantiates nothing, and one that stops the loop: each is a
+    # new set of files for the join, which is computed again.
+    (tmp_path / "other.py").write_text("x = 1\n")
+    assert run() == ["model.py:MEM004"]
+    (tmp_path / "use.py").write_text("from model import Point\n")
+    assert run() == []
+    (tmp_path / "use.py").write_text(LOOP)
+    assert run() == ["model.py:MEM004"]
