@@ -303,10 +303,10 @@ def execute(
         # In this process, a few files per big-stack thread (a thread per file
         # costs about a millisecond to start).
         for start in range(0, len(tasks), _SERIAL_CHUNK):
-            chunk = tasks[start : start + _SERIAL_CHUNK]
-            outcomes = _check_chunk(chunk, options, run)
+            batch = tasks[start : start + _SERIAL_CHUNK]
+            outcomes = _check_chunk(batch, options, run)
             if progress:
-                progress(len(chunk))
+                progress(len(batch))
             yield from outcomes
         return
     chunk = max(1, min(16, len(tasks) // (jobs * 8)))
