@@ -5,12 +5,16 @@ For one file:
 1. decode the bytes as Python would (PEP 263) — or report why not;
 2. ``ast.parse`` it (about 7% of a LibCST parse) and build the module index
    from its statements: imports, module-level names, and triggers;
-3. ask each rule whether it could match (``Rule.applies_to``); when none can,
-   stop — most files never need a LibCST tree;
+3. ask each rule whether it could match (``Rule.applies_to``: text searches,
+   then an ``ast`` walk); when none can, stop — on the stdlib 9 files in 10
+   never need a LibCST tree;
 4. otherwise parse once with LibCST and run the rules that could match in one
-   batched visitor pass;
-5. give the reported nodes positions (one code generation pass, only for files
-   with reports), drop suppressed findings, and turn fix plans into text edits.
+   batched visitor pass, noting which top-level statement each report came from;
+5. give the reported nodes positions (code generation of just those top-level
+   statements), drop suppressed findings, and turn fix plans into text edits.
+
+Project rules (MEM004, MEM005) report after the join over every file's facts;
+their fixes come from a second parse of a file, reduced to what they can need.
 """
 
 from __future__ import annotations

@@ -309,9 +309,35 @@ def execute(
                 progress(len(batch))
             yield from outcomes
         return
-    chunk = max(1, min(16, len(tasks) // (jobs * 8)))
-    chunks = [tasks[i : i + chunk] for i in range(0, len(tasks), chunk)]
-    yield from _execute_pool(chunks, options, run, jobs, progress)
+    yield from _execute_pool(_chunks(tasks, jobs), options, run, jobs, progress)
+
+
+def _chunks(tasks: Sequence[Task], jobs: int) -> list[Sequence[Task]]:
+    """Tasks in chunks for the pool, largest files first: a big file started last
+    would keep one worker busy while the others wait (on the stdlib, the largest
+    file takes about 3% of the whole run). A chunk holds up to 16 files and about
+    1/(8*jobs) of the bytes, so the small files at the end balance the load."""
+    sizes = {}
+    for task in tasks:
+        try:
+            size = len(task.data) if task.data is not None else os.path.getsize(task.path)
+        except OSError:
+            size = 0
+        sizes[task.path] = size
+    ordered = sorted(tasks, key=lambda task: sizes[task.path], reverse=True)
+    budget = max(1, sum(sizes.values()) // (jobs * 8))
+    chunks: list[Sequence[Task]] = []
+    current: list[Task] = []
+    weight = 0
+    for task in ordered:
+        current.append(task)
+        weight += sizes[task.path]
+        if weight >= budget or len(current) >= 16:
+            chunks.append(current)
+            current, weight = [], 0
+    if current:
+        chunks.append(current)
+    return chunks
 
 
 def _execute_pool(
@@ -593,11 +619,12 @@ def _project_fixes(
     workers = min(run.jobs or default_jobs(), len(pending))
     results: list[list[Finding]] = []
     if workers > 1 and len(pending) >= _POOL_FIX_THRESHOLD:
-        chunks = [pending[i::workers] for i in range(workers)]
-        ordered = [job for chunk in chunks for job in chunk]
+        # One file per task, largest first: the workers share the load as they go.
+        ordered = sorted(pending, key=lambda job: len(job.text), reverse=True)
+        chunks = [[job] for job in ordered]
         try:
             with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-                parts = list(pool.map(_fix_jobs, chunks, [options] * workers))
+                parts = list(pool.map(_fix_jobs, chunks, [options] * len(chunks)))
             results = [found for part in parts for found in part]
             pending = ordered
         except BrokenProcessPool:
