@@ -415,6 +415,10 @@ def check_paths(
         outcomes = list(execute(tasks, options, run, progress=progress))
     else:
         outcomes, join_key = _execute_cached(tasks, options, run, cache, progress)
+    # Workers finish in any order; the join must see the files in one order (the
+    # order they were found in) to give the same answer on every run.
+    order = {task.display: number for number, task in enumerate(tasks)}
+    outcomes.sort(key=lambda outcome: order.get(outcome.result.path, len(order)))
     _collect(result, outcomes)
     _join(result, tasks, outcomes, rules, options, cache if join_key else None, join_key)
     _finish(result, tasks, outcomes, options, run, None if run.fix or run.diff else cache)

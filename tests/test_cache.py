@@ -205,3 +205,29 @@ def test_the_join_is_cached_and_follows_every_file(tmp_path: Path) -> None:
     assert run() == []
     (tmp_path / "use.py").write_text(LOOP)
     assert run() == ["model.py:MEM004"]
+
+
+def test_the_join_sees_files_in_the_order_they_were_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Workers finish in any order; which owner MEM005 names when several fit
+    # depended on it (matplotlib's Axes, seen once with a pool split by size).
+    import memlint.runner as runner
+
+    for name in ("a.py", "b.py", "c.py"):
+        (tmp_path / name).write_text(HOT if name == "a.py" else LOOP)
+    real_execute, real_join = runner.execute, runner.check_project
+    seen: list[list[str]] = []
+
+    def backwards(*args: object, **kwargs: object) -> object:
+        return reversed(list(real_execute(*args, **kwargs)))  # type: ignore[arg-type]
+
+    def join(results: list[FileResult], *args: object) -> object:
+        seen.append([Path(r.path).name for r in results])
+        return real_join(results, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner, "execute", backwards)
+    monkeypatch.setattr(runner, "check_project", join)
+    settings = Settings(root=tmp_path)
+    check_paths([str(tmp_path)], settings, settings.enabled_rules(RULES), RunOptions(jobs=1))
+    assert seen == [["a.py", "b.py", "c.py"]]
