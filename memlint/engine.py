@@ -36,7 +36,7 @@ from memlint.facts import ModuleFacts, collect_facts
 from memlint.finding import Applicability, Edit, FileError, FileResult, Finding, Fix
 from memlint.fixes import apply_edits, materialize, parses, plan_nodes
 from memlint.index import ModuleIndex, build_index
-from memlint.positions import Rendering, node_spans, top_index_of_line, top_lines
+from memlint.positions import Rendering, first_line, node_spans, top_index_of_line, top_lines
 from memlint.project import Project
 from memlint.rule import Report, Rule, RuleContext
 from memlint.source import LineIndex, SourceError, SourceText, decode_source
@@ -538,9 +538,7 @@ def _reduced_for_fixes(
     spans: list[tuple[int, int]] = []
     for position, statement in enumerate(body):
         definition = isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-        first = min(
-            [statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list", ()))]
-        )
+        first = first_line(statement)
         last = statement.end_lineno or statement.lineno
         holds = any(first <= f.line <= last for f in findings)
         if (

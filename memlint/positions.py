@@ -231,10 +231,15 @@ def top_lines(module: cst.Module, tree: ast.Module) -> Optional[list[int]]:
             lines.append(node.lineno)
             position += len(statement.body)
         else:
-            decorators = getattr(node, "decorator_list", ())
-            lines.append(min([node.lineno, *(d.lineno for d in decorators)]))
+            lines.append(first_line(node))
             position += 1
     return lines if position == len(body) else None
+
+
+def first_line(statement: ast.stmt) -> int:
+    """The line a statement starts on: its first decorator's, else its own."""
+    decorators: list[ast.expr] = getattr(statement, "decorator_list", [])
+    return min([statement.lineno, *(d.lineno for d in decorators)])
 
 
 def top_index_of_line(starts: Sequence[int], line: int) -> Optional[int]:
