@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 import pathspec
+import pathspec.util
 
 from memlint._compat import SLOTS
 from memlint.config import Settings
@@ -31,15 +33,50 @@ PYTHON_SUFFIXES = (".py", ".pyi")
 class PatternSet:
     """Gitignore-style patterns, matched against root-relative POSIX paths."""
 
-    __slots__ = ("_spec",)
+    __slots__ = ("_any", "_spec")
 
     def __init__(self, patterns: Iterable[str]) -> None:
         self._spec = pathspec.GitIgnoreSpec.from_lines(list(patterns))
+        self._any = _one_regex(self._spec)
 
     def matches(self, relative: str, *, is_dir: bool) -> bool:
         if not relative or relative == ".":
             return False
-        return self._spec.match_file(relative + "/" if is_dir else relative)
+        path = relative + "/" if is_dir else relative
+        if self._any is not None:
+            return self._any.search(pathspec.util.normalize_file(path)) is not None
+        return self._spec.match_file(path)
+
+
+def _one_regex(spec: pathspec.GitIgnoreSpec) -> Optional[re.Pattern[str]]:
+    """All of ``spec``'s patterns as one regular expression, when no pattern negates
+    (``!name``): then a path is matched exactly when some pattern matches it, and
+    one search replaces a search per pattern (most files are checked against the
+    default excludes twice). ``None`` when that does not hold."""
+    sources = []
+    for pattern in spec.patterns:
+        if pattern.include is None:
+            continue  # a comment or a blank line
+        regex = getattr(pattern, "regex", None)
+        if pattern.include is not True or not isinstance(regex, re.Pattern):
+            return None
+        if (
+            not isinstance(regex.pattern, str)
+            or regex.flags & ~re.UNICODE
+            or "(?P=" in regex.pattern
+        ):
+            return None
+        # Named groups (pathspec marks directory matches) may not repeat.
+        sources.append(_NAMED_GROUP.sub("(?:", regex.pattern))
+    if not sources:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{source})" for source in sources))
+    except re.error:  # pragma: no cover - each part compiled on its own
+        return None
+
+
+_NAMED_GROUP = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
 
 
 @dataclass(frozen=True, **SLOTS)
@@ -76,14 +113,18 @@ class _Walker:
     def __init__(self, settings: Settings) -> None:
         self.root = settings.root
         self.exclude = PatternSet((*settings.exclude, *settings.extend_exclude))
-        self._gitignores: dict[Path, Optional[PatternSet]] = {}
+        self._gitignores: dict[str, Optional[PatternSet]] = {}
+        # The .gitignore files that apply below a directory (nearest first), per
+        # directory and floor: every file of a directory shares its chain.
+        self._chains: dict[tuple[str, Optional[str]], tuple[tuple[str, PatternSet], ...]] = {}
 
-    def _gitignore(self, directory: Path) -> Optional[PatternSet]:
+    def _gitignore(self, directory: str) -> Optional[PatternSet]:
         if directory not in self._gitignores:
             spec = None
-            candidate = directory / ".gitignore"
             try:
-                with candidate.open(encoding="utf-8", errors="replace") as handle:
+                with open(
+                    os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace"
+                ) as handle:
                     spec = PatternSet(handle.read().splitlines())
             except OSError:
                 pass
@@ -100,29 +141,52 @@ class _Walker:
     ) -> bool:
         absolute = path.absolute()
         relative = relative_to_root(absolute, base or self.root)
+        return self.excluded_entry(str(absolute), absolute.name, relative, is_dir, floor)
+
+    def excluded_entry(
+        self, absolute: str, name: str, relative: str, is_dir: bool, floor: Optional[Path]
+    ) -> bool:
         if self.exclude.matches(relative, is_dir=is_dir):
             return True
         # Plain names in exclude ("build") match anywhere, even outside the root.
-        if self.exclude.matches(absolute.name, is_dir=is_dir):
+        if self.exclude.matches(name, is_dir=is_dir):
             return True
-        return self.gitignored(absolute, is_dir=is_dir, floor=floor)
+        return self._gitignored(absolute, is_dir, floor)
 
     def gitignored(self, path: Path, *, is_dir: bool, floor: Optional[Path] = None) -> bool:
+        return self._gitignored(str(path.absolute()), is_dir, floor)
+
+    def _gitignored(self, path: str, is_dir: bool, floor: Optional[Path]) -> bool:
         # Every .gitignore from the path's directory up to the repository (or
         # project) root applies, relative to the directory that holds it; none
         # above ``floor``, a directory the user asked for explicitly.
-        directory = path.parent
-        while True:
+        chain = self._chain(os.path.dirname(path), None if floor is None else str(floor))
+        for directory, spec in chain:
+            relative = path[len(directory) :].lstrip(os.sep)
+            if os.sep != "/":
+                relative = relative.replace(os.sep, "/")
+            if spec.matches(relative, is_dir=is_dir):
+                return True
+        return False
+
+    def _chain(self, directory: str, floor: Optional[str]) -> tuple[tuple[str, PatternSet], ...]:
+        key = (directory, floor)
+        chain = self._chains.get(key)
+        if chain is None:
             spec = self._gitignore(directory)
-            if spec is not None:
-                relative = path.relative_to(directory).as_posix()
-                if spec.matches(relative, is_dir=is_dir):
-                    return True
-            if directory == floor or directory == self.root or (directory / ".git").exists():
-                return False
-            if directory.parent == directory:
-                return False
-            directory = directory.parent
+            own = ((directory, spec),) if spec is not None else ()
+            parent = os.path.dirname(directory)
+            if (
+                directory == floor
+                or directory == str(self.root)
+                or parent == directory
+                or os.path.exists(os.path.join(directory, ".git"))
+            ):
+                chain = own
+            else:
+                chain = own + self._chain(parent, floor)
+            self._chains[key] = chain
+        return chain
 
 
 def discover(
@@ -132,14 +196,16 @@ def discover(
     walker = _Walker(settings)
     found: list[SourcePath] = []
     errors: list[FileError] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
 
-    def add(path: Path) -> None:
-        key = path.absolute()
-        if key in seen:
+    def add(absolute: str, display: str, relative: Optional[str]) -> None:
+        if absolute in seen:
             return
-        seen.add(key)
-        found.append(SourcePath(key, display_path(path), relative_to_root(key, settings.root)))
+        seen.add(absolute)
+        path = Path(absolute)
+        if relative is None:
+            relative = relative_to_root(path, settings.root)
+        found.append(SourcePath(path, display, relative))
 
     for raw in paths:
         path = Path(raw)
@@ -163,55 +229,106 @@ def discover(
         elif stat.S_ISREG(info.st_mode):
             if force_exclude and walker.excluded(path, is_dir=False):
                 continue
-            add(path)
+            add(str(path.absolute()), display_path(path), None)
         else:
             errors.append(FileError(raw, "not a regular file (FIFO, socket or device)", "io"))
     return found, errors
 
 
+@dataclass(frozen=True, **SLOTS)
+class _Entry:
+    """A directory or file the walk met, with the paths its own entries are built from."""
+
+    path: str
+    absolute: str
+    display: str
+    #: Its real path relative to the root (or ``base``), or ``None`` when it is not
+    #: under it (each entry's relative path is then computed on its own).
+    relative: Optional[str]
+
+    def child(self, name: str, walker: _Walker, base: Optional[Path], link: bool) -> _Entry:
+        absolute = os.path.join(self.absolute, name)
+        if self.relative is not None and not link:
+            # Not a symbolic link: its real path is its directory's plus its name.
+            relative = name if self.relative == "." else f"{self.relative}/{name}"
+        else:
+            relative = _real_relative(absolute, base or walker.root)
+        return _Entry(
+            os.path.join(self.path, name),
+            absolute,
+            self.display_of(name),
+            relative,
+        )
+
+    def display_of(self, name: str) -> str:
+        return name if self.display == "." else os.path.join(self.display, name)
+
+
+def _real_relative(absolute: str, root: Path) -> Optional[str]:
+    """``absolute``'s real path relative to ``root``, or ``None`` when it is not under it."""
+    try:
+        return Path(os.path.realpath(absolute)).relative_to(root).as_posix()
+    except ValueError:
+        return None
+
+
 def _walk(
     top: Path,
     walker: _Walker,
-    add: Callable[[Path], None],
+    add: Callable[[str, str, Optional[str]], None],
     errors: list[FileError],
     floor: Optional[Path],
     base: Optional[Path],
 ) -> None:
-    pending = [top]
+    absolute = str(top.absolute())
+    pending = [
+        _Entry(str(top), absolute, display_path(top), _real_relative(absolute, base or walker.root))
+    ]
     while pending:
         directory = pending.pop()
         try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            entries = sorted(os.scandir(directory.path), key=lambda e: e.name)
         except OSError as exc:
-            errors.append(FileError(display_path(directory), _os_reason(exc), "io"))
+            errors.append(FileError(directory.display, _os_reason(exc), "io"))
             continue
         subdirs = []
         for entry in entries:
-            path = Path(entry.path)
+            name = entry.name
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    if not walker.excluded(path, is_dir=True, floor=floor, base=base):
-                        subdirs.append(path)
+                    child = directory.child(name, walker, base, link=False)
+                    if not walker.excluded_entry(
+                        child.absolute, name, _relative(child, walker, base), True, floor
+                    ):
+                        subdirs.append(child)
                     continue
-                if not entry.name.endswith(PYTHON_SUFFIXES):
+                if not name.endswith(PYTHON_SUFFIXES):
                     continue
-                if walker.excluded(path, is_dir=False, floor=floor, base=base):
+                child = directory.child(name, walker, base, link=entry.is_symlink())
+                if walker.excluded_entry(
+                    child.absolute, name, _relative(child, walker, base), False, floor
+                ):
                     continue
                 mode = entry.stat(follow_symlinks=True).st_mode
             except OSError as exc:
-                errors.append(FileError(display_path(path), _os_reason(exc), "io"))
+                errors.append(FileError(directory.display_of(name), _os_reason(exc), "io"))
                 continue
             if stat.S_ISREG(mode):
-                add(path)
+                add(child.absolute, child.display, child.relative if base is None else None)
             elif stat.S_ISDIR(mode):
                 continue  # a link to a directory named *.py: not followed
             else:
                 errors.append(
-                    FileError(
-                        display_path(path), "not a regular file (FIFO, socket or device)", "io"
-                    )
+                    FileError(child.display, "not a regular file (FIFO, socket or device)", "io")
                 )
         pending.extend(reversed(subdirs))
+
+
+def _relative(directory: _Entry, walker: _Walker, base: Optional[Path]) -> str:
+    """What excludes are matched against: as :func:`relative_to_root` computes it."""
+    if directory.relative is not None:
+        return directory.relative
+    return relative_to_root(Path(directory.absolute), base or walker.root)
 
 
 def _os_reason(exc: OSError) -> str:
