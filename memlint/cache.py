@@ -16,15 +16,18 @@ miss.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
 from memlint import __version__
+from memlint._compat import SLOTS
 from memlint.finding import FileResult
 
 CACHE_DIR_NAME = ".memlint_cache"
@@ -59,6 +62,7 @@ class ResultCache:
         return self.directory / key[:2] / key
 
     def get(self, key: str) -> Optional[FileResult]:
+        """The result stored under ``key`` (its facts still packed), or ``None``."""
         value = self.load(key)
         if value is not None and not isinstance(value, FileResult):
             self.hits -= 1  # a foreign entry is a miss
@@ -67,6 +71,9 @@ class ResultCache:
         return value
 
     def put(self, key: str, result: FileResult) -> None:
+        if result.facts is not None and not isinstance(result.facts, PackedFacts):
+            packed = PackedFacts(pickle.dumps(result.facts, protocol=pickle.HIGHEST_PROTOCOL))
+            result = dataclasses.replace(result, facts=packed)
         self.store(key, result)
 
     def load(self, key: str) -> Any:
@@ -104,6 +111,24 @@ class ResultCache:
         if not ignore.exists():
             _write_quietly(ignore, "# Created by memlint.\n*\n")
         self._ready = True
+
+
+@dataclass(frozen=True, **SLOTS)
+class PackedFacts:
+    """A file's facts as a cached result holds them: pickled on their own, so a warm
+    run whose project join is cached too never pays for unpickling them."""
+
+    data: bytes
+
+    def unpack(self) -> Any:
+        return pickle.loads(self.data)
+
+
+def unpack_facts(result: FileResult) -> FileResult:
+    """``result`` with its facts ready for the project join."""
+    if isinstance(result.facts, PackedFacts):
+        return dataclasses.replace(result, facts=result.facts.unpack())
+    return result
 
 
 def _write_quietly(path: Path, text: str) -> None:

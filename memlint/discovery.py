@@ -242,34 +242,35 @@ class _Entry:
     path: str
     absolute: str
     display: str
-    #: Its real path relative to the root (or ``base``), or ``None`` when it is not
-    #: under it (each entry's relative path is then computed on its own).
-    relative: Optional[str]
+    #: Its real path (``os.path.realpath``): a directory's, plus a name, is the real
+    #: path of each entry in it that is not a symbolic link.
+    real: str
 
-    def child(self, name: str, walker: _Walker, base: Optional[Path], link: bool) -> _Entry:
+    def child(self, name: str, link: bool) -> _Entry:
         absolute = os.path.join(self.absolute, name)
-        if self.relative is not None and not link:
-            # Not a symbolic link: its real path is its directory's plus its name.
-            relative = name if self.relative == "." else f"{self.relative}/{name}"
-        else:
-            relative = _real_relative(absolute, base or walker.root)
         return _Entry(
             os.path.join(self.path, name),
             absolute,
             self.display_of(name),
-            relative,
+            os.path.realpath(absolute) if link else os.path.join(self.real, name),
         )
 
     def display_of(self, name: str) -> str:
         return name if self.display == "." else os.path.join(self.display, name)
 
-
-def _real_relative(absolute: str, root: Path) -> Optional[str]:
-    """``absolute``'s real path relative to ``root``, or ``None`` when it is not under it."""
-    try:
-        return Path(os.path.realpath(absolute)).relative_to(root).as_posix()
-    except ValueError:
-        return None
+    def relative_to(self, root: Path) -> str:
+        """What :func:`relative_to_root` answers, from strings alone (POSIX paths are
+        compared part by part, which for normalized paths is comparing text)."""
+        if os.name != "posix":
+            return relative_to_root(Path(self.absolute), root)
+        base = str(root)
+        for candidate in (self.real, self.absolute):
+            if candidate == base:
+                return "."
+            prefix = base if base.endswith("/") else base + "/"
+            if candidate.startswith(prefix):
+                return candidate[len(prefix) :]
+        return self.absolute
 
 
 def _walk(
@@ -281,9 +282,8 @@ def _walk(
     base: Optional[Path],
 ) -> None:
     absolute = str(top.absolute())
-    pending = [
-        _Entry(str(top), absolute, display_path(top), _real_relative(absolute, base or walker.root))
-    ]
+    pending = [_Entry(str(top), absolute, display_path(top), os.path.realpath(absolute))]
+    against = base or walker.root
     while pending:
         directory = pending.pop()
         try:
@@ -296,25 +296,23 @@ def _walk(
             name = entry.name
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    child = directory.child(name, walker, base, link=False)
-                    if not walker.excluded_entry(
-                        child.absolute, name, _relative(child, walker, base), True, floor
-                    ):
+                    child = directory.child(name, link=False)
+                    relative = child.relative_to(against)
+                    if not walker.excluded_entry(child.absolute, name, relative, True, floor):
                         subdirs.append(child)
                     continue
                 if not name.endswith(PYTHON_SUFFIXES):
                     continue
-                child = directory.child(name, walker, base, link=entry.is_symlink())
-                if walker.excluded_entry(
-                    child.absolute, name, _relative(child, walker, base), False, floor
-                ):
+                child = directory.child(name, link=entry.is_symlink())
+                relative = child.relative_to(against)
+                if walker.excluded_entry(child.absolute, name, relative, False, floor):
                     continue
                 mode = entry.stat(follow_symlinks=True).st_mode
             except OSError as exc:
                 errors.append(FileError(directory.display_of(name), _os_reason(exc), "io"))
                 continue
             if stat.S_ISREG(mode):
-                add(child.absolute, child.display, child.relative if base is None else None)
+                add(child.absolute, child.display, child.relative_to(walker.root))
             elif stat.S_ISDIR(mode):
                 continue  # a link to a directory named *.py: not followed
             else:
@@ -322,13 +320,6 @@ def _walk(
                     FileError(child.display, "not a regular file (FIFO, socket or device)", "io")
                 )
         pending.extend(reversed(subdirs))
-
-
-def _relative(directory: _Entry, walker: _Walker, base: Optional[Path]) -> str:
-    """What excludes are matched against: as :func:`relative_to_root` computes it."""
-    if directory.relative is not None:
-        return directory.relative
-    return relative_to_root(Path(directory.absolute), base or walker.root)
 
 
 def _os_reason(exc: OSError) -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Optional, TypeVar
 
 from memlint._compat import SLOTS
-from memlint.cache import CACHE_DIR_NAME, ResultCache, salt_for
+from memlint.cache import CACHE_DIR_NAME, ResultCache, salt_for, unpack_facts
 from memlint.config import Settings, ignored_codes_for, select_rules
 from memlint.discovery import SourcePath, discover
 from memlint.engine import (
@@ -557,7 +557,7 @@ def _join(
         if isinstance(hit, list) and all(isinstance(f, Finding) for f in hit):
             found = hit
     if found is None:
-        found = check_project([o.result for o in outcomes], rules, options)
+        found = check_project([unpack_facts(o.result) for o in outcomes], rules, options)
         if cache is not None and key is not None:
             cache.store(key, found)
     run_result.findings.extend(f for f in found if f.code in enabled.get(f.path, ()))

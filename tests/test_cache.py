@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from memlint.cache import ResultCache
+from memlint.cache import PackedFacts, ResultCache, unpack_facts
 from memlint.config import Settings
+from memlint.engine import EngineOptions, check_source
 from memlint.finding import FileResult
 from memlint.rules import RULES
 from memlint.runner import RunOptions, check_paths, open_cache
@@ -107,6 +108,18 @@ def test_cache_entries_are_what_the_engine_returns(tmp_path: Path) -> None:
     cache.put("ab" * 32, result)
     assert cache.get("ab" * 32) == result
     assert cache.get("cd" * 32) is None
+
+
+def test_facts_are_stored_packed_and_unpacked_for_the_join(tmp_path: Path) -> None:
+    # A warm run whose join is cached never unpickles the facts; a join does.
+    result = check_source(HOT, "model.py", RULES, EngineOptions((3, 11)), module="model")
+    assert result.facts is not None
+    cache = ResultCache(tmp_path / "c", salt="x")
+    cache.put("ab" * 32, result)
+    hit = cache.get("ab" * 32)
+    assert hit is not None and isinstance(hit.facts, PackedFacts)
+    assert unpack_facts(hit) == result
+    assert unpack_facts(result) is result
 
 
 def test_concurrent_runs_do_not_corrupt_the_cache(tmp_path: Path) -> None:

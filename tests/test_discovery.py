@@ -41,16 +41,23 @@ def _tree(root: Path) -> None:
 
 
 @pytest.mark.parametrize("argument", ["project", "project/pkg", "ABSOLUTE"])
+@pytest.mark.parametrize("root_name", ["project", "elsewhere", "/"])
 def test_entries_match_the_per_path_functions(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argument: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argument: str, root_name: str
 ) -> None:
     _tree(tmp_path)
     monkeypatch.chdir(tmp_path)
-    root = tmp_path / "project"
-    target = str(root) if argument == "ABSOLUTE" else argument
+    root = tmp_path / root_name
+    target = str(tmp_path / "project") if argument == "ABSOLUTE" else argument
     found, errors = discover([target], Settings(root=root))
     assert errors == []
     names = sorted(source.relative for source in found)
+    for source in found:
+        assert source.path == Path(source.path).absolute()
+        assert source.relative == relative_to_root(source.path, root)
+        assert source.display == display_path(source.path) == os.path.relpath(source.path)
+    if root_name != "project":
+        return  # the files are outside the root (or it is "/"): named as above
     expected = [
         "pkg/link_out.py",  # its real file is outside the root: named where it is
         "pkg/__init__.py",
@@ -62,10 +69,6 @@ def test_entries_match_the_per_path_functions(
         expected.append("vendor/repo/kept.py")  # .gitignore stops at the repository
         expected.append("outside_target.py")
     assert names == sorted(expected)
-    for source in found:
-        assert source.path == Path(source.path).absolute()
-        assert source.relative == relative_to_root(source.path, root)
-        assert source.display == display_path(source.path) == os.path.relpath(source.path)
 
 
 def test_a_directory_named_explicitly_is_walked_even_when_excluded(
