@@ -2,9 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional, Sequence, TypeVar, Union
+from typing import TYPE_CHECKING, Iterator, Optional, Sequence, TypeVar, Union, cast
 
-import libcst as cst
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from memlint.lazy import libcst as cst
+
+
+_V = TypeVar("_V")
+
+
+def cst_visitor(kind: type[_V]) -> type[_V]:
+    """``kind`` (a plain class written like a :class:`libcst.CSTVisitor`: ``visit_*``
+    may return ``False`` to skip children, ``on_visit``/``on_leave`` see every
+    node) made a ``CSTVisitor`` subclass for ``node.visit``, on first use: a
+    ``CSTVisitor`` subclass defined at module level would import libcst with the
+    module."""
+    made = _CST_VISITORS.get(kind)
+    if made is None:
+        bases = (kind, cst.CSTVisitor)
+        made = _CST_VISITORS[kind] = type(kind.__name__, bases, {"__module__": kind.__module__})
+    return cast("type[_V]", made)
+
+
+_CST_VISITORS: dict[type, type] = {}
 
 
 def all_params(params: cst.Parameters) -> Iterator[cst.Param]:
@@ -185,7 +207,7 @@ def quote_of(value: Union[cst.Tuple, cst.List]) -> str:
     return '"'
 
 
-_Item = TypeVar("_Item", cst.Element, cst.Arg)
+_Item = TypeVar("_Item", "cst.Element", "cst.Arg")
 
 
 def append_items(

@@ -26,9 +26,7 @@ import re
 import sys
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Optional, Sequence, Union
-
-import libcst as cst
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence, Union
 
 from memlint._compat import SLOTS
 from memlint.cstutil import class_path
@@ -36,12 +34,20 @@ from memlint.facts import ModuleFacts, collect_facts
 from memlint.finding import Applicability, Edit, FileError, FileResult, Finding, Fix
 from memlint.fixes import apply_edits, materialize, parses, plan_nodes
 from memlint.index import ModuleIndex, build_index
-from memlint.positions import Rendering, first_line, node_spans, top_index_of_line, top_lines
 from memlint.project import Project
 from memlint.rule import Report, Rule, RuleContext
 from memlint.source import LineIndex, SourceError, SourceText, decode_source
 from memlint.suppress import Suppressions, scan, skips_file
 from memlint.walk import visit_batched
+
+# libcst, and memlint.positions (built on libcst's code generation), are imported
+# when a file is analysed: a run served from the cache never needs them.
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from memlint.positions import Rendering
+else:
+    from memlint.lazy import libcst as cst
 
 
 @dataclass(frozen=True, **SLOTS)
@@ -263,6 +269,8 @@ def _findings(
                     top = statements.get(id(node))
                     if top is not None:
                         tops.add(top)  # e.g. an import inserted after another
+    from memlint.positions import node_spans
+
     rendering = node_spans(module, wanted, text, tree=tree, tops=tops)
     spans = rendering.spans
     suppressions = scan(text)
@@ -478,6 +486,8 @@ def _fix_project_findings(
     # top-level statements a fix inserts next to.
     statements = {id(statement): i for i, statement in enumerate(cst_module.body)}
     tops = {statements[id(node)] for node in nodes if id(node) in statements}
+    from memlint.positions import node_spans, top_index_of_line, top_lines
+
     starts = top_lines(cst_module, tree)
     for finding in findings:
         top = top_index_of_line(starts, finding.line) if starts is not None else None
@@ -527,6 +537,8 @@ def _reduced_for_fixes(
             path = class_path(qualname, module) if qualname else None
             if path:
                 names.add(path[0])
+    from memlint.positions import first_line
+
     body = tree.body
     # Up to the last import, and up to the first block LibCST takes the file's
     # indentation from, everything stays.

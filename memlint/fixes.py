@@ -17,15 +17,18 @@ import dataclasses
 import difflib
 import re
 import warnings
-from typing import Iterable, Optional, Sequence
-
-import libcst as cst
-from libcst._nodes.internal import CodegenState
+from typing import TYPE_CHECKING, Iterable, Optional, Sequence
 
 from memlint.finding import Edit, Fix
-from memlint.positions import Rendering
 from memlint.rule import FixPlan, Replace
 from memlint.source import LineIndex
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from memlint.positions import Rendering
+else:
+    from memlint.lazy import libcst as cst
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
@@ -140,6 +143,8 @@ def _indent_tokens(module: cst.Module, ancestors: tuple[cst.CSTNode, ...]) -> li
 
 def _generate(module: cst.Module, node: cst.CSTNode, indent: list[str]) -> str:
     """``node``'s code as it appears in the module, at the indentation ``indent``."""
+    from libcst._nodes.internal import CodegenState
+
     state = CodegenState(
         default_indent=module.default_indent,
         default_newline=module.default_newline,

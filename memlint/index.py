@@ -21,11 +21,14 @@ import ast
 import builtins
 import re
 from dataclasses import dataclass
-from typing import Iterator, Optional, Union
-
-import libcst as cst
+from typing import TYPE_CHECKING, Iterator, Optional, Union
 
 from memlint._compat import SLOTS
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from memlint.lazy import libcst as cst
 
 _BUILTINS = frozenset(dir(builtins))
 

@@ -17,14 +17,18 @@ import ast
 import bisect
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional, Sequence
 
-import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 from memlint._compat import SLOTS
 from memlint.finding import Span
 from memlint.source import LineIndex
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from memlint.lazy import libcst as cst
 
 
 class _SpanRecorder(CodegenState):

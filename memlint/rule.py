@@ -1,11 +1,13 @@
 """The rule framework: one class per rule holds its docs, examples, checks and fix.
 
-A rule is a LibCST :class:`~libcst.BatchableCSTVisitor`: the engine runs every
-rule that could match a file in one batched pass over its tree. Its docstring is
-its documentation, in fixed Markdown sections (the same text feeds ``memlint
-explain``, SARIF rule metadata and the README); its ``VALID`` and ``INVALID``
-examples are its tests (``tests/test_rules.py``); expected findings are marked
-in ``INVALID`` code by a trailing ``# MEM001`` comment on the offending line.
+A rule is a read-only LibCST visitor (:class:`memlint.walk.Visitor`): the engine
+runs every rule that could match a file in one batched pass over its tree. Its
+docstring is its documentation, in fixed Markdown sections (the same text feeds
+``memlint explain``, SARIF rule metadata and the README); its ``VALID`` and
+``INVALID`` examples are its tests (``tests/test_rules.py``); expected findings
+are marked in ``INVALID`` code by a trailing ``# MEM001`` comment on the
+offending line. Rule modules use libcst only inside functions (see
+:mod:`memlint.lazy`): loading the rules must not load libcst.
 
 Rules never import the engine, the CLI or rich: they look at nodes and call
 :meth:`Rule.report`.
@@ -17,15 +19,19 @@ import ast
 import inspect
 import re
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Mapping, Optional, Sequence, Union
-
-import libcst as cst
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Optional, Sequence, Union
 
 from memlint._compat import SLOTS
 from memlint.finding import Applicability, Confidence, Estimate, Finding, Severity, Span
 from memlint.index import ModuleIndex, qualified_name
 from memlint.model import CostTable
 from memlint.project import Project
+from memlint.walk import Visitor
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from memlint.lazy import libcst as cst
 
 #: The sections every rule's docstring must have, in this order.
 DOC_SECTIONS = (
@@ -189,7 +195,7 @@ class RuleContext:
         return qualified_name(self.index, node)
 
 
-class Rule(cst.BatchableCSTVisitor):
+class Rule(Visitor):
     """Base class of every memlint rule."""
 
     code: ClassVar[str]

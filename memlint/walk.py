@@ -20,31 +20,35 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-import libcst as cst
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from memlint.lazy import libcst as cst
 
-__all__ = ["visit_batched"]
 
-#: Node types that only carry layout (whitespace, comments, punctuation).
-_TRIVIA: tuple[type[cst.CSTNode], ...] = (
-    cst.SimpleWhitespace,
-    cst.ParenthesizedWhitespace,
-    cst.TrailingWhitespace,
-    cst.Newline,
-    cst.EmptyLine,
-    cst.Comment,
-    cst.Comma,
-    cst.Semicolon,
-    cst.Colon,
-    cst.Dot,
-    cst.LeftParen,
-    cst.RightParen,
-    cst.LeftSquareBracket,
-    cst.RightSquareBracket,
-    cst.LeftCurlyBrace,
-    cst.RightCurlyBrace,
-    cst.AssignEqual,
+__all__ = ["Visitor", "visit_batched"]
+
+#: Names of the node types that only carry layout (whitespace, comments, punctuation).
+_TRIVIA = (
+    "SimpleWhitespace",
+    "ParenthesizedWhitespace",
+    "TrailingWhitespace",
+    "Newline",
+    "EmptyLine",
+    "Comment",
+    "Comma",
+    "Semicolon",
+    "Colon",
+    "Dot",
+    "LeftParen",
+    "RightParen",
+    "LeftSquareBracket",
+    "RightSquareBracket",
+    "LeftCurlyBrace",
+    "RightCurlyBrace",
+    "AssignEqual",
 )
 
 _ORDER: dict[type, tuple[str, ...]] = {}
@@ -71,6 +75,20 @@ def _field_order(kind: type) -> tuple[str, ...]:
 Handler = Callable[[Any], Any]
 
 
+class Visitor:
+    """Base of the read-only visitors :func:`visit_batched` runs: ``visit_<Node>``
+    and ``leave_<Node>`` methods, as on a :class:`libcst.BatchableCSTVisitor`
+    (without its base class, so defining one does not import libcst)."""
+
+    def get_visitors(self) -> dict[str, Handler]:
+        """The ``visit_*``/``leave_*`` methods, by name."""
+        return {
+            name: getattr(self, name)
+            for name in dir(type(self))
+            if name.startswith(("visit_", "leave_"))
+        }
+
+
 class _Mark:
     """Pushed before a module's top-level statement: tells ``on_statement`` its index."""
 
@@ -82,7 +100,7 @@ class _Mark:
 
 def visit_batched(
     module: cst.CSTNode,
-    visitors: Sequence[cst.BatchableCSTVisitor],
+    visitors: Sequence[Visitor],
     on_statement: Optional[Callable[[int], None]] = None,
 ) -> None:
     """Run ``visitors`` over ``module`` in one pass, like :func:`libcst.visit_batched`
@@ -98,12 +116,10 @@ def visit_batched(
         for name, function in visitor.get_visitors().items():
             event, _, node_type = name.partition("_")
             if "_" in node_type:
-                # An attribute hook (visit_Call_func): only LibCST's visit has those.
-                cst.visit_batched(module, visitors)
-                return
+                raise TypeError(f"{name}: attribute hooks are not supported")
             (visits if event == "visit" else leaves).setdefault(node_type, []).append(function)
     subscribed = set(visits) | set(leaves)
-    skip = tuple(trivia for trivia in _TRIVIA if trivia.__name__ not in subscribed)
+    skip = tuple(getattr(cst, name) for name in _TRIVIA if name not in subscribed)
     # What a field's value is, by its exact type (isinstance on LibCST's abstract
     # node classes is slow): _NODE to visit, _SEQUENCE to look into, else nothing.
     kinds: dict[type, int] = {}

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import Optional, Sequence, Union
-
-import libcst as cst
+from typing import TYPE_CHECKING, Optional, Sequence, Union, cast
 
 from memlint._compat import SLOTS
 from memlint.cstutil import (
     all_params,
     call_argument,
+    cst_visitor,
     defaulted_params,
     docstring_statement,
     dotted_name,
@@ -34,6 +34,11 @@ from memlint.rule import (
     Valid,
 )
 
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from memlint.lazy import libcst as cst
+
 # -- what is mutable ------------------------------------------------------------------
 
 #: Calls that build a new mutable container, by qualified name -> type shown to users.
@@ -51,13 +56,14 @@ _CONTAINER_CALLS = {
     "collections.UserDict": "UserDict",
     "collections.UserList": "UserList",
 }
-_LITERAL_TYPES: dict[type[cst.CSTNode], str] = {
-    cst.List: "list",
-    cst.ListComp: "list",
-    cst.Dict: "dict",
-    cst.DictComp: "dict",
-    cst.Set: "set",
-    cst.SetComp: "set",
+#: Container displays and comprehensions, by LibCST node type name.
+_LITERAL_TYPES: dict[str, str] = {
+    "List": "list",
+    "ListComp": "list",
+    "Dict": "dict",
+    "DictComp": "dict",
+    "Set": "set",
+    "SetComp": "set",
 }
 #: What `field(default_factory=...)` to suggest for an empty container of a type.
 _FACTORIES = {"list": "list", "dict": "dict", "set": "set", "bytearray": "bytearray"}
@@ -209,26 +215,30 @@ _PURE_CALLS = frozenset(
     }
 )
 
-#: Expressions that compute nothing but their parts.
-_PURE_SHAPES = (
-    cst.BaseNumber,
-    cst.BaseString,
-    cst.Ellipsis,
-    cst.List,
-    cst.Tuple,
-    cst.Set,
-    cst.Dict,
-    cst.ListComp,
-    cst.SetComp,
-    cst.DictComp,
-    cst.GeneratorExp,
-    cst.UnaryOperation,
-    cst.BinaryOperation,
-    cst.BooleanOperation,
-    cst.Comparison,
-    cst.IfExp,
-    cst.Subscript,
-)
+
+@functools.cache
+def _pure_shapes() -> tuple[type[cst.CSTNode], ...]:
+    """Expressions that compute nothing but their parts."""
+    return (
+        cst.BaseNumber,
+        cst.BaseString,
+        cst.Ellipsis,
+        cst.List,
+        cst.Tuple,
+        cst.Set,
+        cst.Dict,
+        cst.ListComp,
+        cst.SetComp,
+        cst.DictComp,
+        cst.GeneratorExp,
+        cst.UnaryOperation,
+        cst.BinaryOperation,
+        cst.BooleanOperation,
+        cst.Comparison,
+        cst.IfExp,
+        cst.Subscript,
+    )
+
 
 # -- what is exempt -------------------------------------------------------------------
 
@@ -1208,7 +1218,7 @@ def _class_bindings(node: cst.ClassDef) -> set[str]:
     return names
 
 
-class _BindingNames(cst.CSTVisitor):
+class _BindingNames:
     """Names a block binds (assignment targets, loops, imports, definitions), not
     descending into nested scopes."""
 
@@ -1218,8 +1228,8 @@ class _BindingNames(cst.CSTVisitor):
 
     @classmethod
     def of(cls, node: cst.CSTNode) -> set[str]:
-        visitor = cls()
-        node.visit(visitor)
+        visitor = cst_visitor(cls)()
+        node.visit(cast("cst.CSTVisitor", visitor))
         return visitor.names
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
@@ -1283,7 +1293,7 @@ class _Self:
     owner: _ClassInfo
 
 
-_Scope = Union[_ClassInfo, cst.FunctionDef, cst.Lambda]
+_Scope = Union[_ClassInfo, "cst.FunctionDef", "cst.Lambda"]
 
 
 class MutableDefaultArgument(Rule):
@@ -1878,7 +1888,7 @@ class MutableDefaultArgument(Rule):
 
     def _mutable(self, node: cst.BaseExpression, *, names: bool) -> Optional[_Mutable]:
         """Describe ``node`` if it evaluates to a new mutable container."""
-        literal = _LITERAL_TYPES.get(type(node))
+        literal = _LITERAL_TYPES.get(type(node).__name__)
         if literal is not None:
             empty = isinstance(node, (cst.List, cst.Dict, cst.Set)) and not node.elements
             return _Mutable(node, literal, "literal", empty)
@@ -2127,7 +2137,7 @@ class MutableDefaultArgument(Rule):
         if isinstance(node, cst.Call):
             callee = self.context.qualified_name(node.func)
             return callee in _PURE_CALLS and all(self._pure(arg.value, local) for arg in node.args)
-        if isinstance(node, cst.BaseExpression) and not isinstance(node, _PURE_SHAPES):
+        if isinstance(node, cst.BaseExpression) and not isinstance(node, _pure_shapes()):
             return False
         # Elements, comprehension clauses, operators and whitespace: look inside.
         return all(self._pure(child, local) for child in node.children)

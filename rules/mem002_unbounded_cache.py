@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Optional, Union
-
-import libcst as cst
+from typing import TYPE_CHECKING, Optional, Union
 
 from memlint._compat import SLOTS
 from memlint.cstutil import call_argument, is_none, module_bindings, module_functions, param_count
@@ -21,6 +19,11 @@ from memlint.model import (
     pymalloc_resident,
 )
 from memlint.rule import FixPlan, Invalid, Replace, Rule, RuleContext, Valid
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from memlint.lazy import libcst as cst
 
 _LRU_CACHE = "functools.lru_cache"
 _CACHE = "functools.cache"
@@ -486,7 +489,7 @@ class UnboundedCache(Rule):
             return None
         new = cst.Call(
             func=lru,
-            args=[cst.Arg(keyword=cst.Name("maxsize"), value=bound, equal=_EQUAL)],
+            args=[cst.Arg(keyword=cst.Name("maxsize"), value=bound, equal=_equal())],
         )
         return FixPlan(title, Applicability.UNSAFE, (Replace(expr, new),))
 
@@ -503,9 +506,11 @@ class UnboundedCache(Rule):
         return None
 
 
-_EQUAL = cst.AssignEqual(
-    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
-)
+def _equal() -> cst.AssignEqual:
+    """``=`` without spaces, as in ``maxsize=128``."""
+    return cst.AssignEqual(
+        whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+    )
 
 
 def _details(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import ast
 import enum
+import functools
 import re
 from dataclasses import dataclass
-from typing import Optional
-
-import libcst as cst
+from typing import TYPE_CHECKING, Optional, cast
 
 from memlint._compat import SLOTS
+from memlint.cstutil import cst_visitor
 from memlint.finding import Applicability, Confidence, Estimate, Finding, Severity
 from memlint.index import ModuleIndex
 from memlint.model import (
@@ -22,6 +22,13 @@ from memlint.model import (
     readlines_table,
 )
 from memlint.rule import FixPlan, Invalid, Replace, Rule, RuleContext, Valid
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    Expr = cst.BaseExpression
+else:
+    from memlint.lazy import libcst as cst
 
 
 class _Origin(enum.Enum):
@@ -88,8 +95,18 @@ _SHORT_CIRCUIT = frozenset({"builtins.any", "builtins.all"})
 #: String methods that take the whole text between the read and the split.
 _TEXT_METHODS = frozenset({"strip", "rstrip", "lstrip", "decode"})
 _NEWLINES = frozenset({"\n", "\r\n"})
-_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef, cst.GeneratorExp)
-_LOOPS = (cst.For, cst.While)
+
+
+@functools.cache
+def _scopes() -> tuple[type[cst.CSTNode], ...]:
+    return (cst.FunctionDef, cst.Lambda, cst.ClassDef, cst.GeneratorExp)
+
+
+@functools.cache
+def _loops() -> tuple[type[cst.CSTNode], ...]:
+    return (cst.For, cst.While)
+
+
 # Gate patterns. ``_W`` is what may stand between two tokens of an expression:
 # whitespace, line continuations and comments; it cannot backtrack (each comment
 # runs to its newline), so the patterns stay linear on any text.
@@ -116,8 +133,6 @@ _ONCE = {
     "consumer": "only to iterate over it once",
     "lazy": "as soon as the generator expression is created",
 }
-
-Expr = cst.BaseExpression
 
 
 @dataclass(**SLOTS)
@@ -163,7 +178,7 @@ class _Use:
     direct: bool = True
 
 
-class _Flat(cst.CSTVisitor):
+class _Flat:
     """One scope's nodes in source order, with parents and subtree ends.
 
     Built only for scopes that hold a finding, to answer "is the handle used
@@ -225,7 +240,7 @@ class _Flat(cst.CSTVisitor):
         """Whether the node at ``i`` runs later than its scope's code (a closure)."""
         for a in self.ancestors(i):
             node = self.nodes[a]
-            if a == 0 or not isinstance(node, _SCOPES):
+            if a == 0 or not isinstance(node, _scopes()):
                 continue  # index 0 is the scope itself
             if isinstance(node, cst.GeneratorExp):
                 # The first iterable is evaluated when the generator is created.
@@ -525,7 +540,8 @@ class WholeFileRead(Rule):
             or any(target in _HANDLE_TARGETS for target in index.imports.values())
         )
         if listed:
-            listed = any(_may_be_handle(match, index, text) for match in _LIST_ARG.finditer(text))
+            bound = _TextBindings(text)
+            listed = any(_may_be_handle(m, index, bound) for m in _LIST_ARG.finditer(text))
         if not (readlines or split or listed):
             return False
         return _HandleGate(index).may_match(tree)
@@ -1180,7 +1196,7 @@ class WholeFileRead(Rule):
                 looping = [
                     a
                     for a in flat.ancestors(i)
-                    if isinstance(flat.nodes[a], _LOOPS)
+                    if isinstance(flat.nodes[a], _loops())
                     and a not in enclosing
                     and flat.nodes[a] is not parent
                 ]
@@ -1376,8 +1392,8 @@ class WholeFileRead(Rule):
     def _flat_of(self, scope: cst.CSTNode) -> _Flat:
         flat = self._flat.get(id(scope))
         if flat is None:
-            flat = _Flat()
-            scope.visit(flat)
+            flat = cst_visitor(_Flat)()
+            scope.visit(cast("cst.CSTVisitor", flat))
             self._flat[id(scope)] = flat
         return flat
 
@@ -1403,7 +1419,7 @@ def _label(node: cst.CSTNode) -> str:
     return "..."
 
 
-def _may_be_handle(match: re.Match[str], index: ModuleIndex, text: str) -> bool:
+def _may_be_handle(match: re.Match[str], index: ModuleIndex, bound: _TextBindings) -> bool:
     """Whether the argument of ``list(...)``/``sorted(...)``/``[*...]`` could be a handle."""
     argument, following = match.group(1), match.group(2)
     if argument is None:
@@ -1424,14 +1440,37 @@ def _may_be_handle(match: re.Match[str], index: ModuleIndex, text: str) -> bool:
         return True
     if rest:
         # ``self.fp``: a handle only when the attribute is assigned somewhere.
-        attr = re.escape(argument.rsplit(".", 1)[1])
-        return re.search(r"\." + attr + r"\s*(?::[^=\n]*)?=[^=]", text) is not None
+        return bound.assigns_attribute(argument.rsplit(".", 1)[1])
     # A local handle is bound by ``with ... as NAME`` or ``NAME = ...``.
-    name = re.escape(root)
-    pattern = (
-        r"\bas" + _W + r"(?:\(" + _W + r")?" + name + r"\b|\b" + name + r"\s*(?::[^=\n]*)?=[^=]"
-    )
-    return re.search(pattern, text) is not None
+    return bound.binds(root)
+
+
+class _TextBindings:
+    """Whether the text assigns a name (``NAME =``, ``NAME: T =``, ``with ... as
+    NAME``) or an attribute (``.attr =``): one search per distinct name, however
+    many ``list(...)`` calls name it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._answers: dict[tuple[bool, str], bool] = {}
+
+    def binds(self, name: str) -> bool:
+        answer = self._answers.get((False, name))
+        if answer is None:
+            word = re.escape(name)
+            pattern = r"\bas" + _W + r"(?:\(" + _W + r")?" + word + r"\b|\b" + word + _ASSIGNMENT
+            answer = self._answers[(False, name)] = re.search(pattern, self.text) is not None
+        return answer
+
+    def assigns_attribute(self, attribute: str) -> bool:
+        answer = self._answers.get((True, attribute))
+        if answer is None:
+            pattern = r"\." + re.escape(attribute) + _ASSIGNMENT
+            answer = self._answers[(True, attribute)] = re.search(pattern, self.text) is not None
+        return answer
+
+
+_ASSIGNMENT = r"\s*(?::[^=\n]*)?=[^=]"
 
 
 class _HandleGate:
@@ -1760,11 +1799,13 @@ def _can_stop(flat: _Flat, loop: int) -> bool:
     for i in range(loop + 1, flat.ends[loop]):
         node = flat.nodes[i]
         if isinstance(node, cst.Return):
-            if not any(isinstance(flat.nodes[a], _SCOPES) for a in _between(flat, i, loop)):
+            if not any(isinstance(flat.nodes[a], _scopes()) for a in _between(flat, i, loop)):
                 return True
         elif isinstance(node, cst.Break):
             inner = [
-                a for a in _between(flat, i, loop) if isinstance(flat.nodes[a], (*_LOOPS, *_SCOPES))
+                a
+                for a in _between(flat, i, loop)
+                if isinstance(flat.nodes[a], (*_loops(), *_scopes()))
             ]
             if not inner:
                 return True

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional, Sequence
-
-import libcst as cst
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence
 
 from memlint._compat import SLOTS
 from memlint.cstutil import (
@@ -29,7 +27,12 @@ from memlint.project import HotUse, Project
 from memlint.rule import FixPlan, Invalid, ProjectReport, Replace, Rule, RuleContext, Valid
 from memlint.rules.mem005_strong_parent_reference import StrongParentReference
 from memlint.suppress import Suppressions
-from memlint.walk import visit_batched
+from memlint.walk import Visitor, visit_batched
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from memlint.lazy import libcst as cst
 
 #: External bases that add no ``__dict__`` (each declares ``__slots__ = ()``).
 _SLOTTED_EXTERNAL_BASES = frozenset(
@@ -1107,7 +1110,7 @@ def _pickling_reads_dict(node: cst.ClassDef) -> bool:
     return False
 
 
-class _DictUse(cst.BatchableCSTVisitor):
+class _DictUse(Visitor):
     """``x.__dict__``, ``vars(x)``, ``setattr(x, computed, v)``, ``x.__class__ = C``:
     code that needs an instance ``__dict__`` or the plain layout."""
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import sys
-from typing import Any, Mapping, Optional, Sequence
-
-import libcst as cst
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence
 
 from memlint.cstutil import (
     append_items,
@@ -37,7 +36,12 @@ from memlint.rule import (
     RuleContext,
     Valid,
 )
-from memlint.walk import visit_batched
+from memlint.walk import Visitor, visit_batched
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from memlint.lazy import libcst as cst
 
 #: The reference workload of the static estimate: trees built and dropped.
 _TREES, _NODES = 10_000, 10
@@ -754,7 +758,9 @@ def _class_of(module: cst.Module, qualname: str, context: RuleContext) -> Option
 
 
 #: Nodes a class statement can sit in (as far as the facts record classes).
-_BLOCKS = (cst.BaseSuite, cst.BaseCompoundStatement, cst.ExceptHandler, cst.Else, cst.Finally)
+@functools.cache
+def _blocks() -> tuple[type[cst.CSTNode], ...]:
+    return (cst.BaseSuite, cst.BaseCompoundStatement, cst.ExceptHandler, cst.Else, cst.Finally)
 
 
 def _nested(outer: cst.CSTNode, inner: cst.CSTNode) -> bool:
@@ -766,7 +772,7 @@ def _nested(outer: cst.CSTNode, inner: cst.CSTNode) -> bool:
         node = stack.pop()
         if node is inner:
             return True
-        if isinstance(node, _BLOCKS) and not isinstance(node, cst.FunctionDef):
+        if isinstance(node, _blocks()) and not isinstance(node, cst.FunctionDef):
             stack.extend(node.children)
     return False
 
@@ -815,7 +821,7 @@ def _storage_name(attribute: str) -> str:
     return f"{attribute}_ref" if attribute.startswith("_") else f"_{attribute}_ref"
 
 
-class _Names(cst.BatchableCSTVisitor):
+class _Names(Visitor):
     """Every name and attribute name used in a class (cheap: one class only)."""
 
     def __init__(self) -> None:
@@ -868,7 +874,7 @@ def _assigns_on_self(cls: cst.ClassDef, attribute: str) -> bool:
     return False
 
 
-class _SelfStore(cst.BatchableCSTVisitor):
+class _SelfStore(Visitor):
     def __init__(self, self_name: str, attribute: str) -> None:
         self.self_name = self_name
         self.attribute = attribute

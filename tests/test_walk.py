@@ -15,7 +15,7 @@ from typing import Any
 import libcst as cst
 import pytest
 
-from memlint.walk import _TRIVIA, visit_batched
+from memlint.walk import _TRIVIA, Visitor, visit_batched
 
 NODE_TYPES = sorted(
     (
@@ -28,7 +28,8 @@ NODE_TYPES = sorted(
     ),
     key=lambda kind: kind.__name__,
 )
-TRIVIA_NAMES = {kind.__name__ for kind in _TRIVIA}
+TRIVIA_NAMES = set(_TRIVIA)
+assert TRIVIA_NAMES <= {kind.__name__ for kind in NODE_TYPES}
 
 
 def recorder(names: list[str]) -> type[cst.BatchableCSTVisitor]:
@@ -108,18 +109,34 @@ def test_same_visits_on_stdlib_modules(name: str) -> None:
     assert ours == theirs
 
 
-def test_attribute_hooks_fall_back_to_libcst() -> None:
+def test_attribute_hooks_are_refused() -> None:
+    # visit_<Node>_<field> hooks need LibCST's own (node-rebuilding) traversal;
+    # no rule uses them, and silently skipping one would lose findings.
     class Hooks(cst.BatchableCSTVisitor):
-        def __init__(self) -> None:
-            super().__init__()
-            self.seen: list[str] = []
-
         def visit_Call_func(self, node: cst.Call) -> None:
-            self.seen.append("func")
+            pass
 
-    visitor = Hooks()
-    visit_batched(cst.parse_module("f(x)\ng(y)\n"), [visitor])
-    assert visitor.seen == ["func", "func"]
+    with pytest.raises(TypeError, match="visit_Call_func"):
+        visit_batched(cst.parse_module("f(x)\n"), [Hooks()])
+
+
+def test_visitor_lists_its_own_methods_like_libcst() -> None:
+    class Ours(Visitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            pass
+
+        def leave_Call(self, node: cst.Call) -> None:
+            pass
+
+        def helper(self) -> None:
+            pass
+
+    class Theirs(cst.BatchableCSTVisitor):
+        visit_Name = Ours.visit_Name
+        leave_Call = Ours.leave_Call
+
+    assert sorted(Ours().get_visitors()) == sorted(Theirs().get_visitors())
+    assert sorted(Ours().get_visitors()) == ["leave_Call", "visit_Name"]
 
 
 def test_on_statement_marks_each_top_level_statement_before_its_nodes() -> None:

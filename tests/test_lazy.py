@@ -1,0 +1,73 @@
+"""libcst is imported only when a tree is needed: never by a warm run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from memlint.lazy import LazyModule
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _python(code: str, cwd: Path) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+RUN = """
+    import json, sys
+    from pathlib import Path
+    from memlint.config import Settings
+    from memlint.estimates import attach_estimates
+    from memlint.rules import RULES
+    from memlint.runner import RunOptions, check_paths, open_cache
+    import memlint.cli, memlint.output  # everything a check run loads up front
+    settings = Settings(root=Path({root!r}), cache_dir=Path({cache!r}))
+    run = check_paths([{path!r}], settings, settings.enabled_rules(RULES),
+                      RunOptions(jobs=1), cache=open_cache(settings))
+    attach_estimates(run)
+    print(json.dumps({{
+        "libcst": "libcst" in sys.modules,
+        "findings": [f.to_dict() for f in run.findings],
+    }}, default=str))
+"""
+
+
+def test_starting_memlint_does_not_import_libcst(tmp_path: Path) -> None:
+    found = _python(
+        """
+        import json, sys
+        import memlint.cli, memlint.rules, memlint.runner, memlint.engine, memlint.output
+        print(json.dumps({"libcst": "libcst" in sys.modules}))
+        """,
+        tmp_path,
+    )
+    assert found == {"libcst": False}
+
+
+def test_a_warm_run_does_not_import_libcst(tmp_path: Path) -> None:
+    code = RUN.format(root=str(EXAMPLES), cache=str(tmp_path / "cache"), path=str(EXAMPLES))
+    cold = _python(code, tmp_path)
+    warm = _python(code, tmp_path)
+    assert cold["libcst"] is True  # it analysed the files
+    assert warm["libcst"] is False  # every result, the join and the fixes came from the cache
+    assert warm["findings"] == cold["findings"] and cold["findings"]
+
+
+def test_lazy_module_imports_on_first_use() -> None:
+    lazy = LazyModule("json.tool")
+    assert "lazy module 'json.tool'" in repr(lazy)
+    import json.tool
+
+    assert lazy.main is json.tool.main
+    assert "main" in vars(lazy)  # copied: the next read is a plain attribute
