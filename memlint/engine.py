@@ -33,7 +33,7 @@ from memlint.cstutil import class_path
 from memlint.facts import ModuleFacts, collect_facts
 from memlint.finding import Applicability, Edit, FileError, FileResult, Finding, Fix
 from memlint.fixes import apply_edits, materialize, parses, plan_nodes
-from memlint.index import ModuleIndex, build_index
+from memlint.index import ModuleIndex, ast_nodes, build_index
 from memlint.project import Project
 from memlint.rule import Report, Rule, RuleContext
 from memlint.source import LineIndex, SourceError, SourceText, decode_source
@@ -95,7 +95,7 @@ def check_source(
         wanted = [rule for rule in file_rules if rule.applies_to(index, text, tree)]
         if not wanted:
             return FileResult(path, facts=facts)
-        depth = _depth(tree)
+        depth = ast_nodes(tree).depth
         if depth > MAX_DEPTH:
             # LibCST's parser slows down sharply and can exhaust the C stack on
             # expressions nested this deep; no real program gets near it.
@@ -137,18 +137,6 @@ def check_source(
 #: Deepest ``ast`` nesting handed to LibCST (stdlib maximum: 33).
 MAX_DEPTH = 500
 _RUNNING = (sys.version_info[0], sys.version_info[1])
-
-
-def _depth(tree: ast.AST) -> int:
-    """Deepest nesting of ``tree`` (LibCST's parser and visitors recurse per level)."""
-    depth = 0
-    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
-    while stack:
-        node, level = stack.pop()
-        if level > depth:
-            depth = level
-        stack.extend((child, level + 1) for child in ast.iter_child_nodes(node))
-    return depth
 
 
 def _first_line(text: str) -> str:

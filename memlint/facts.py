@@ -429,19 +429,27 @@ class _Scanner:
     # -- walking ------------------------------------------------------------------------
 
     def visit(self, node: ast.AST) -> None:
-        method: Optional[Callable[[_Scanner, Any], None]] = _DISPATCH.get(type(node))
+        kind = type(node)
+        method: Optional[Callable[[_Scanner, Any], None]] = _DISPATCH.get(kind)
         if method is not None:
             method(self, node)
-        else:
-            for child in ast.iter_child_nodes(node):
-                self.visit(child)
+            return
+        # ``generic``, inline (one frame per level of nesting, no list).
+        for name in _CHILD_FIELDS.get(kind) or _child_fields(kind):
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.visit(item)
+            elif isinstance(value, ast.AST):
+                self.visit(value)
 
     def visit_all(self, nodes: list[Any]) -> None:
         for node in nodes:
             self.visit(node)
 
     def generic(self, node: ast.AST) -> None:
-        for child in ast.iter_child_nodes(node):
+        for child in _children(node):
             self.visit(child)
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
@@ -1338,6 +1346,31 @@ _COMPREHENSIONS: dict[type[ast.AST], str] = {
     ast.DictComp: DICTCOMP,
     ast.GeneratorExp: GENEXP,
 }
+
+#: Fields that hold only expression contexts and operators.
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type[ast.AST]) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS[kind] = tuple(f for f in kind._fields if f not in _LEAF_FIELDS)
+    return fields
+
+
+def _children(node: ast.AST) -> list[ast.AST]:
+    """``ast.iter_child_nodes`` as a list, without its generators and without the
+    fields that only hold contexts and operators (``Load``, ``Add``: nothing to
+    record there)."""
+    kind = type(node)
+    children: list[ast.AST] = []
+    for name in _CHILD_FIELDS.get(kind) or _child_fields(kind):
+        value = getattr(node, name, None)
+        if type(value) is list:
+            children.extend(item for item in value if isinstance(item, ast.AST))
+        elif isinstance(value, ast.AST):
+            children.append(value)
+    return children
+
 
 _DISPATCH: dict[type[ast.AST], Callable[[_Scanner, Any], None]] = {
     ast.ClassDef: _Scanner.visit_ClassDef,

@@ -21,7 +21,7 @@ import ast
 import builtins
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator, Optional, Union
+from typing import TYPE_CHECKING, Iterator, Optional, TypeVar, Union
 
 from memlint._compat import SLOTS
 
@@ -158,6 +158,77 @@ def iter_statements(tree: ast.AST) -> Iterator[ast.stmt]:
             yield node
 
 
+class AstNodes:
+    """Every node of a module's ``ast`` by exact type, and the tree's depth, from
+    one walk: the gates that need expressions share it instead of each walking
+    the whole tree (``ast.walk`` is several times slower than this loop).
+
+    Contexts and operators (``Load``, ``Add``: leaves without fields) are left
+    out, but counted in the depth as ``ast.iter_child_nodes`` would.
+    """
+
+    __slots__ = ("_by_type", "depth")
+
+    def __init__(self, tree: ast.AST) -> None:
+        by_type: dict[type, list[ast.AST]] = {}
+        leaf, node_type = _LEAF_NODES, ast.AST
+        depth = 0
+        level: list[ast.AST] = [tree]
+        while level:  # one level of the tree at a time
+            depth += 1
+            below: list[ast.AST] = []
+            push = below.append
+            leaves_below = False
+            for node in level:
+                kind = type(node)
+                found = by_type.get(kind)
+                if found is None:
+                    found = by_type[kind] = []
+                found.append(node)
+                for name in kind._fields:
+                    value = getattr(node, name, None)
+                    if type(value) is list:
+                        for item in value:
+                            if isinstance(item, node_type):
+                                if isinstance(item, leaf):
+                                    leaves_below = True
+                                else:
+                                    push(item)
+                    elif isinstance(value, node_type):
+                        if isinstance(value, leaf):
+                            leaves_below = True
+                        else:
+                            push(value)
+            if leaves_below and not below:
+                depth += 1
+            level = below
+        self._by_type = by_type
+        self.depth = depth
+
+    def of(self, *kinds: type[_Node]) -> list[_Node]:
+        """The nodes of exactly these types (no subclasses), in no particular order."""
+        if len(kinds) == 1:
+            return self._by_type.get(kinds[0], [])  # type: ignore[return-value]
+        return [node for kind in kinds for node in self._by_type.get(kind, ())]  # type: ignore[misc]
+
+
+_Node = TypeVar("_Node", bound=ast.AST)
+_LEAF_NODES = (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
+_LAST: Optional[tuple[ast.AST, AstNodes]] = None
+
+
+def ast_nodes(tree: ast.AST) -> AstNodes:
+    """The :class:`AstNodes` of ``tree``, built on first use for the file being
+    checked (the gates of several rules and the engine's depth check ask for it)."""
+    global _LAST
+    last = _LAST
+    if last is not None and last[0] is tree:
+        return last[1]
+    nodes = AstNodes(tree)
+    _LAST = (tree, nodes)  # holds the tree: its id cannot be reused meanwhile
+    return nodes
+
+
 #: ``lambda`` followed by ``=`` before its colon: a lambda that may have a default
 #: (a default's own colons, as in ``{1: 2}``, come after its ``=``).
 _LAMBDA_DEFAULT = re.compile(r"\blambda\b[^:]*=")
@@ -283,7 +354,7 @@ def build_index(
         elif isinstance(node, ast.Global):
             global_names.update(node.names)
     if text is None or _LAMBDA_DEFAULT.search(text):
-        functions.extend(node for node in ast.walk(tree) if isinstance(node, ast.Lambda))
+        functions.extend(ast_nodes(tree).of(ast.Lambda))
     # MEM001 flags containers, container calls and module-level names bound to
     # one; instances of the module's classes only as fields.
     candidate_defaults = any(

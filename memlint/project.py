@@ -69,7 +69,7 @@ class Project:
             del self.modules[module]
         for qualname in self._ambiguous:
             del self.classes[qualname]
-        self._resolved: dict[str, Optional[str]] = {}
+        self._searched: dict[tuple[str, int], Optional[str]] = {}
         self._hot: Optional[dict[str, HotUse]] = None
         self._external: Optional[dict[str, tuple[str, ...]]] = None
         self._weak: Optional[set[str]] = None
@@ -80,17 +80,21 @@ class Project:
 
     def resolve(self, name: str) -> Optional[str]:
         """The qualified name of the class ``name`` refers to, following re-exports."""
-        if name in self.classes:
-            return name
-        if name not in self._resolved:
-            self._resolved[name] = self._resolve(name, 0)
-        return self._resolved[name]
+        return self._resolve(name, 0)
 
     def _resolve(self, name: str, hops: int) -> Optional[str]:
         if name in self.classes:
             return name
         if hops > _MAX_HOPS or name in self._ambiguous:
             return None
+        # Star imports make the search branch (``from .a import *`` in many
+        # ``__init__`` files): each name is looked up once per hop count.
+        key = (name, hops)
+        if key not in self._searched:
+            self._searched[key] = self._search(name, hops)
+        return self._searched[key]
+
+    def _search(self, name: str, hops: int) -> Optional[str]:
         parts = name.split(".")
         for cut in range(len(parts) - 1, 0, -1):
             module = self.modules.get(".".join(parts[:cut]))

@@ -21,7 +21,7 @@ from memlint.cstutil import (
     module_bindings,
 )
 from memlint.finding import Applicability, Confidence, Estimate, Finding, Severity
-from memlint.index import ModuleIndex, iter_statements, qualified_name
+from memlint.index import ModuleIndex, ast_nodes, iter_statements, qualified_name
 from memlint.model import CostTable, dict_size, format_version, list_size, list_table, set_size
 from memlint.rule import (
     Change,
@@ -2514,20 +2514,21 @@ def _may_share_class_attribute(tree: ast.Module, text: str) -> bool:
 def _mutated_attributes(tree: ast.Module) -> set[str]:
     """Names ``N`` of every ``<x>.N`` that the code mutates in place."""
     mutated: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute):
-            value = node.value
-            if node.attr in _MUTATORS and isinstance(value, ast.Attribute):
-                mutated.add(value.attr)
-        elif isinstance(node, ast.Subscript):
-            if not isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Attribute):
-                mutated.add(node.value.attr)
-        elif isinstance(node, ast.AugAssign):
-            if isinstance(node.target, ast.Attribute):
-                mutated.add(node.target.attr)
-        elif isinstance(node, ast.Call) and node.args:
-            first = node.args[0]
-            func = node.func
+    nodes = ast_nodes(tree)
+    for attribute in nodes.of(ast.Attribute):
+        value = attribute.value
+        if attribute.attr in _MUTATORS and isinstance(value, ast.Attribute):
+            mutated.add(value.attr)
+    for subscript in nodes.of(ast.Subscript):
+        if not isinstance(subscript.ctx, ast.Load) and isinstance(subscript.value, ast.Attribute):
+            mutated.add(subscript.value.attr)
+    for augmented in nodes.of(ast.AugAssign):
+        if isinstance(augmented.target, ast.Attribute):
+            mutated.add(augmented.target.attr)
+    for call in nodes.of(ast.Call):
+        if call.args:
+            first = call.args[0]
+            func = call.func
             last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
             if isinstance(first, ast.Attribute) and last in _MUTATING_LAST_NAMES:
                 mutated.add(first.attr)

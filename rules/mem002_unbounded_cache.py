@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Optional, Union
 from memlint._compat import SLOTS
 from memlint.cstutil import call_argument, is_none, module_bindings, module_functions, param_count
 from memlint.finding import Applicability, Confidence, Estimate, Finding, Severity
-from memlint.index import ModuleIndex
+from memlint.index import ModuleIndex, ast_nodes
 from memlint.model import (
     CostTable,
     format_version,
@@ -256,11 +256,10 @@ class UnboundedCache(Rule):
         # ``functools.cache`` / ``ft.lru_cache`` through an imported module.
         modules = {name for name, target in index.imports.items() if target == "functools"}
         return bool(modules) and any(
-            isinstance(node, ast.Attribute)
-            and node.attr in _API_NAMES
+            node.attr in _API_NAMES
             and isinstance(node.value, ast.Name)
             and node.value.id in modules
-            for node in ast.walk(tree)
+            for node in ast_nodes(tree).of(ast.Attribute)
         )
 
     # -- scope tracking -------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Optional, cast
 from memlint._compat import SLOTS
 from memlint.cstutil import cst_visitor
 from memlint.finding import Applicability, Confidence, Estimate, Finding, Severity
-from memlint.index import ModuleIndex
+from memlint.index import ModuleIndex, ast_nodes
 from memlint.model import (
     CostTable,
     format_version,
@@ -1486,39 +1486,43 @@ class _HandleGate:
         self.attributes: set[str] = set(_STREAM_ATTRIBUTES)
 
     def may_match(self, tree: ast.Module) -> bool:
+        nodes = ast_nodes(tree)
         candidates: list[ast.expr] = []
-        bindings: list[tuple[ast.expr, ast.expr]] = []
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
-                func = node.func
-                if isinstance(func, ast.Attribute) and func.attr == "readlines" and not node.args:
-                    return True  # on anything but a module, a path or a StringIO
-                if isinstance(func, ast.Attribute) and func.attr in ("split", "splitlines"):
-                    read = func.value
-                    while (
-                        isinstance(read, ast.Call)
-                        and isinstance(read.func, ast.Attribute)
-                        and read.func.attr in _TEXT_METHODS
-                    ):
-                        read = read.func.value
-                    if isinstance(read, ast.Call) and isinstance(read.func, ast.Attribute):
-                        if read.func.attr in ("read_text", "read_bytes"):
-                            return True
-                        if read.func.attr == "read":
-                            candidates.append(read.func.value)
-                elif isinstance(func, ast.Name) and func.id in ("list", "sorted") and node.args:
-                    candidates.append(node.args[0])
-            elif isinstance(node, ast.List):
-                if len(node.elts) == 1 and isinstance(node.elts[0], ast.Starred):
-                    candidates.append(node.elts[0].value)
-            elif isinstance(node, ast.Assign):
-                bindings.extend((target, node.value) for target in node.targets)
-            elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
-                bindings.append((node.target, node.value))
-            elif isinstance(node, ast.withitem) and node.optional_vars is not None:
-                bindings.append((node.optional_vars, node.context_expr))
+        for call in nodes.of(ast.Call):
+            func = call.func
+            if isinstance(func, ast.Attribute) and func.attr == "readlines" and not call.args:
+                return True  # on anything but a module, a path or a StringIO
+            if isinstance(func, ast.Attribute) and func.attr in ("split", "splitlines"):
+                read = func.value
+                while (
+                    isinstance(read, ast.Call)
+                    and isinstance(read.func, ast.Attribute)
+                    and read.func.attr in _TEXT_METHODS
+                ):
+                    read = read.func.value
+                if isinstance(read, ast.Call) and isinstance(read.func, ast.Attribute):
+                    if read.func.attr in ("read_text", "read_bytes"):
+                        return True
+                    if read.func.attr == "read":
+                        candidates.append(read.func.value)
+            elif isinstance(func, ast.Name) and func.id in ("list", "sorted") and call.args:
+                candidates.append(call.args[0])
+        for display in nodes.of(ast.List):
+            if len(display.elts) == 1 and isinstance(display.elts[0], ast.Starred):
+                candidates.append(display.elts[0].value)
         if not candidates:
             return False
+        bindings: list[tuple[ast.expr, ast.expr]] = []
+        for assign in nodes.of(ast.Assign):
+            bindings.extend((target, assign.value) for target in assign.targets)
+        for annotated in nodes.of(ast.AnnAssign):
+            if annotated.value is not None:
+                bindings.append((annotated.target, annotated.value))
+        for named in nodes.of(ast.NamedExpr):
+            bindings.append((named.target, named.value))
+        for item in nodes.of(ast.withitem):
+            if item.optional_vars is not None:
+                bindings.append((item.optional_vars, item.context_expr))
         # Names and attributes bound to a possible handle, through chains (g = f).
         changed = True
         while changed:

@@ -29,7 +29,7 @@ NODE_TYPES = sorted(
     key=lambda kind: kind.__name__,
 )
 TRIVIA_NAMES = set(_TRIVIA)
-assert TRIVIA_NAMES <= {kind.__name__ for kind in NODE_TYPES}
+assert {kind.__name__ for kind in NODE_TYPES} >= TRIVIA_NAMES
 
 
 def recorder(names: list[str]) -> type[cst.BatchableCSTVisitor]:
