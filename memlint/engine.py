@@ -495,8 +495,8 @@ def _fix_project_findings(
     return fixed
 
 
-#: Code that may open up some instance's ``__dict__`` (MEM004's fix then looks at
-#: the whole module): no reduced parse for such files.
+#: Code that may open up some instance's ``__dict__`` (MEM004's fix looks for it
+#: in the whole module): top-level definitions holding it are never left out.
 _WHOLE_MODULE = re.compile(r"__dict__|\b(?:vars|setattr|delattr)\s*\(|__class__\s*=(?!=)")
 #: Detail keys of project findings that name a class the fix edits or reads.
 _CLASS_DETAILS = ("class", "owner_class", "child_class")
@@ -511,13 +511,11 @@ def _reduced_for_fixes(
 
     Kept: every statement up to the last top-level import (fixes insert imports
     there) and up to the first block (LibCST takes the default indentation from
-    it), the statements holding a finding,
-    every top-level definition named like a class a finding names, and all
-    statements that are not plain ``def``/``class`` (``if``/``try`` blocks may
-    define classes). A module that may touch ``__dict__`` is never reduced.
+    it), the statements holding a finding, every top-level definition named like
+    a class a finding names or whose text may touch some ``__dict__``
+    (``_WHOLE_MODULE``), and all statements that are not plain ``def``/``class``
+    (``if``/``try`` blocks may define classes).
     """
-    if _WHOLE_MODULE.search(text):
-        return None
     names: set[str] = set()
     for finding in findings:
         for key in _CLASS_DETAILS:
@@ -527,6 +525,8 @@ def _reduced_for_fixes(
                 names.add(path[0])
     from memlint.positions import first_line
 
+    # Lines as Python counts them (``str.splitlines`` also splits on form feeds).
+    lines = _LINE.findall(text)
     body = tree.body
     # Up to the last import, and up to the first block LibCST takes the file's
     # indentation from, everything stays.
@@ -546,15 +546,14 @@ def _reduced_for_fixes(
             or position <= keep_through
             or holds
             or getattr(statement, "name", None) in names
+            or _WHOLE_MODULE.search("".join(lines[first - 1 : last]))
         ):
             continue
         spans.append((first, last))
     if not spans:
         return None
-    # Lines as Python counts them (``str.splitlines`` also splits on form feeds).
     # Each left-out statement becomes ``(`` ... ``)`` over the same lines: one cheap
     # statement, so the comments and blank lines before the next one stay its own.
-    lines = _LINE.findall(text)
     for first, last in spans:
         last = min(last, len(lines))
         for number in range(first - 1, last):

@@ -124,16 +124,35 @@ def test_reduced_text_keeps_every_line_and_the_kept_statements() -> None:
 
 
 @pytest.mark.parametrize(
-    "code",
-    [
-        "import os\nclass A:\n    pass\ndef f(x):\n    return x.__dict__\n",
-        "import os\nclass A:\n    pass\ndef f(x):\n    return vars (x)\n",
-        "import os\nclass A:\n    pass\ndef f(x, n):\n    setattr(x, n, 1)\n",
-        "import os\nclass A:\n    pass\ndef f(x):\n    x.__class__ = A\n",
-    ],
+    "use",
+    ["return x.__dict__", "return vars (x)", "setattr(x, n, 1)", "x.__class__ = A"],
 )
-def test_a_module_that_may_open_up_instances_is_never_reduced(code: str) -> None:
-    assert _reduced_for_fixes(code, ast.parse(code), [], "m") is None
+def test_definitions_that_may_open_up_instances_are_kept(use: str) -> None:
+    # MEM004's fix looks for such code in the whole module (it makes the fix unsafe).
+    code = f"import os\nclass A:\n    pass\ndef f(x, n):\n    {use}\ndef g():\n    return 1\n"
+    reduced = _reduced_for_fixes(code, ast.parse(code), [], "m")
+    assert reduced is not None
+    assert use in reduced[0] and "return 1" not in reduced[0]
+
+
+FILLER_OPENING_UP = (
+    FILLER_BEFORE
+    + """
+
+def dump(obj):
+    return dict(obj.__dict__)
+"""
+)
+
+
+@pytest.mark.parametrize("name", ["slots", "tree"])
+def test_a_module_opening_up_instances_gives_the_same_unsafe_fixes(name: str) -> None:
+    files = _project(name, FILLER_OPENING_UP, FILLER_AFTER)
+    reduced = _fixed(files, "models.py", reduce=True)
+    assert reduced == _fixed(files, "models.py", reduce=False)
+    if name == "slots":
+        fixes = [fix for _, _, fix in reduced if fix is not None]
+        assert fixes and all(fix.applicability.value == "unsafe" for fix in fixes)
 
 
 def _stdlib_modules() -> list[str]:
