@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import io
+import itertools
 import re
 import tokenize
 from dataclasses import dataclass
@@ -92,7 +93,13 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        if "\r" in text:
+            self._starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        else:
+            # Only "\n" ends lines: the starts are the running sums of the lines'
+            # lengths plus their newlines, computed without a Python-level loop.
+            lengths = map((1).__add__, map(len, text.split("\n")[:-1]))
+            self._starts = list(itertools.accumulate(lengths, initial=0))
 
     @property
     def line_count(self) -> int:

@@ -130,3 +130,17 @@ def test_engine_and_fixes_on_memlint_patterns(code: str) -> None:
     except SyntaxError:
         assume(False)  # e.g. a default after a parameter without one
     _check_properties(code)
+
+
+@given(st.lists(st.sampled_from(["a", "é", " ", "\n", "\r", "\r\n", "\f", "\x1c"])))
+def test_line_index_agrees_with_the_newline_regex(pieces: list[str]) -> None:
+    # LineIndex takes a split-based path when the text has no "\r".
+    import re
+
+    from memlint.source import LineIndex
+
+    text = "".join(pieces)
+    starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+    index = LineIndex(text)
+    assert [index.offset(line, 1) for line in range(1, len(starts) + 1)] == starts
+    assert index.line_count == len(starts)
