@@ -476,6 +476,9 @@ class _Scanner:
             facts = self._class_facts(state)
             if facts is not None:
                 self.classes.append(facts)
+        # Each method's state points back at its class: break the cycle so the
+        # states (and the tree they hold) are freed without the cyclic collector.
+        state.methods.clear()
 
     def visit_FunctionDef(self, node: FunctionNode) -> None:
         self.visit_all(node.decorator_list)

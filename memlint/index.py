@@ -261,14 +261,17 @@ def build_index(
         bound.setdefault(name, set()).add(value)
 
     def bind_target(target: ast.expr) -> None:
-        if isinstance(target, ast.Name):
-            defined.add(target.id)
-            bind(target.id, f"@{target.lineno}:{target.col_offset}")
-        elif isinstance(target, (ast.Tuple, ast.List)):
-            for element in target.elts:
-                bind_target(element)
-        elif isinstance(target, ast.Starred):
-            bind_target(target.value)
+        # A loop, not recursion: a recursive closure is a reference cycle.
+        pending = [target]
+        while pending:
+            target = pending.pop()
+            if isinstance(target, ast.Name):
+                defined.add(target.id)
+                bind(target.id, f"@{target.lineno}:{target.col_offset}")
+            elif isinstance(target, (ast.Tuple, ast.List)):
+                pending.extend(target.elts)
+            elif isinstance(target, ast.Starred):
+                pending.append(target.value)
 
     # Module-level statements, including those nested in if/try/with/for blocks
     # (``if TYPE_CHECKING:``, ``try: import x except ImportError: ...``).

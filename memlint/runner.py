@@ -9,8 +9,10 @@ callback so the terminal stays the business of :mod:`memlint.output`.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import dataclasses
 import difflib
+import gc
 import hashlib
 import json
 import os
@@ -161,8 +163,35 @@ def read_file(path: str) -> bytes:
 # -- the worker ------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def collection_paused() -> Iterator[None]:
+    """No automatic garbage collection while one file is analysed.
+
+    Analysing a file builds its trees (``ast``, LibCST) and drops them at the end:
+    hundreds of thousands of objects that live exactly as long as the file's
+    analysis. The cyclic collector would traverse them again and again while they
+    are alive and never free one (reference counting does, at the end), which was
+    12% of a cold run on the stdlib. Collection resumes afterwards, so cyclic garbage
+    left by one file is collected before the next grows it (memory stays bounded
+    by the largest file).
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def check_task(task: Task, options: EngineOptions, run: RunOptions) -> Outcome:
     """Analyse (and maybe fix) one file; every failure becomes a FileError."""
+    with collection_paused():
+        return _check_task(task, options, run)
+
+
+def _check_task(task: Task, options: EngineOptions, run: RunOptions) -> Outcome:
     try:
         data = task.data if task.data is not None else read_file(task.path)
     except OSError as exc:
@@ -517,7 +546,11 @@ def check_stdin(
         )
         return Outcome(found, digest)
 
-    outcome = run_with_big_stack(analyse)
+    def paused() -> Outcome:
+        with collection_paused():
+            return analyse()
+
+    outcome = run_with_big_stack(paused)
     _collect(result, [outcome])
     _join(result, [task], [outcome], rules, options)
     fixed = outcome.fixed if run.fix else None
@@ -576,20 +609,20 @@ class _FixJob:
 
 
 def _fix_jobs(jobs: Sequence[_FixJob], options: EngineOptions) -> list[list[Finding]]:
-    return run_with_big_stack(
-        lambda: [
-            fix_project_findings(
-                job.text,
-                job.path,
-                job.found,
-                job.task.rules,
-                options,
-                module=job.task.module,
-                is_package=job.task.is_package,
-            )
-            for job in jobs
-        ]
-    )
+    return run_with_big_stack(lambda: [_fix_job(job, options) for job in jobs])
+
+
+def _fix_job(job: _FixJob, options: EngineOptions) -> list[Finding]:
+    with collection_paused():
+        return fix_project_findings(
+            job.text,
+            job.path,
+            job.found,
+            job.task.rules,
+            options,
+            module=job.task.module,
+            is_package=job.task.is_package,
+        )
 
 
 def _project_fixes(

@@ -433,6 +433,10 @@ class _Program:
         }
         self._memo: dict[tuple[int, str, str, bool, str], _Uses] = {}
 
+    def forget(self) -> None:
+        """Drop the memo of followed calls (its entries point back at this program)."""
+        self._memo.clear()
+
     def bases(self, cls: str) -> list[str]:
         node = self.classes.get(cls)
         if node is None:
@@ -1172,25 +1176,19 @@ def _expression_names(node: cst.CSTNode) -> tuple[set[str], set[str]]:
     """(names an expression reads, names its comprehensions bind)."""
     reads: set[str] = set()
     local: set[str] = set()
-
-    def walk(current: cst.CSTNode) -> None:
+    pending = [node]
+    while pending:
+        current = pending.pop()
         if isinstance(current, cst.Name):
             reads.add(current.value)
-            return
-        if isinstance(current, cst.Attribute):
-            walk(current.value)
-            return
-        if isinstance(current, cst.Arg):
-            walk(current.value)
-            return
-        if isinstance(current, cst.CompFor):
-            local.update(_target_names(current.target))
-        if isinstance(current, cst.Lambda):
-            local.update(param.name.value for param in all_params(current.params))
-        for child in current.children:
-            walk(child)
-
-    walk(node)
+        elif isinstance(current, (cst.Attribute, cst.Arg)):
+            pending.append(current.value)
+        else:
+            if isinstance(current, cst.CompFor):
+                local.update(_target_names(current.target))
+            if isinstance(current, cst.Lambda):
+                local.update(param.name.value for param in all_params(current.params))
+            pending.extend(current.children)
     return reads - local, local
 
 
@@ -1693,6 +1691,11 @@ class MutableDefaultArgument(Rule):
     @classmethod
     def cost_table(cls, python: tuple[int, int]) -> Optional[CostTable]:
         return list_table(python)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        if self._program is not None:
+            # Its memo holds analyses that point back at it: drop the cycle with the file.
+            self._program.forget()
 
     # -- scopes -------------------------------------------------------------------------
 
