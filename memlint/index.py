@@ -21,7 +21,7 @@ import ast
 import builtins
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator, Optional, TypeVar, Union
+from typing import TYPE_CHECKING, Iterator, Mapping, Optional, TypeVar, Union
 
 from memlint._compat import SLOTS
 
@@ -51,15 +51,22 @@ def _maybe_mutable(
     node: Optional[ast.expr],
     names: Union[set[str], frozenset[str]],
     classes: Union[set[str], frozenset[str]],
+    imports: Mapping[str, str],
 ) -> bool:
     """Could ``node`` (a default or class-level value) be a mutable object? A cheap
-    superset of what MEM001 flags: containers, factory calls, calls of the module's
-    own classes, and module-level names bound to one of those."""
+    superset of what MEM001 flags: containers, factory calls (also under an import
+    alias: ``from collections import deque as dq``), calls of the module's own
+    classes, and module-level names bound to one of those."""
     if isinstance(node, _CONTAINERS):
         return True
     if isinstance(node, ast.Call):
         func = node.func
-        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if isinstance(func, ast.Attribute):
+            return func.attr in _CONTAINER_FACTORIES
+        name = getattr(func, "id", "")
+        imported = imports.get(name)
+        if imported is not None and imported.rsplit(".", 1)[-1] in _CONTAINER_FACTORIES:
+            return True
         return name in _CONTAINER_FACTORIES or name in classes
     if isinstance(node, ast.Name):
         return node.id in names
@@ -308,13 +315,17 @@ def build_index(
         elif isinstance(stmt, ast.Assign):
             for target in stmt.targets:
                 bind_target(target)
-                if isinstance(target, ast.Name) and _maybe_mutable(stmt.value, _NONE, _NONE):
+                if isinstance(target, ast.Name) and _maybe_mutable(
+                    stmt.value, _NONE, _NONE, imports
+                ):
                     mutable_names.add(target.id)
         elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
             if isinstance(stmt, ast.AnnAssign) and stmt.value is None:
                 continue
             bind_target(stmt.target)
-            if isinstance(stmt.target, ast.Name) and _maybe_mutable(stmt.value, _NONE, _NONE):
+            if isinstance(stmt.target, ast.Name) and _maybe_mutable(
+                stmt.value, _NONE, _NONE, imports
+            ):
                 mutable_names.add(stmt.target.id)
             if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
                 bind(stmt.target.id, "augmented")
@@ -350,7 +361,7 @@ def build_index(
                 for stmt in node.body:
                     value = getattr(stmt, "value", None)
                     if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and _maybe_mutable(
-                        value, mutable_names, classes
+                        value, mutable_names, classes, imports
                     ):
                         class_containers = True
                         break
@@ -361,7 +372,7 @@ def build_index(
     # MEM001 flags containers, container calls and module-level names bound to
     # one; instances of the module's classes only as fields.
     candidate_defaults = any(
-        _maybe_mutable(default, mutable_names, _NONE)
+        _maybe_mutable(default, mutable_names, _NONE, imports)
         for function in functions
         for default in (*function.args.defaults, *function.args.kw_defaults)
     )

@@ -1659,7 +1659,7 @@ class MutableDefaultArgument(Rule):
     def applies_to(cls, index: ModuleIndex, text: str, tree: ast.Module) -> bool:
         if index.has_candidate_defaults:
             return True
-        return index.has_class_level_containers and _may_share_class_attribute(tree, text)
+        return index.has_class_level_containers and _may_share_class_attribute(index, tree, text)
 
     @classmethod
     def estimate(cls, finding: Finding, python: tuple[int, int]) -> Optional[Estimate]:
@@ -2489,10 +2489,11 @@ def _mentions(name: str, *nodes: Optional[cst.CSTNode]) -> bool:
     return False
 
 
-def _may_share_class_attribute(tree: ast.Module, text: str) -> bool:
+def _may_share_class_attribute(index: ModuleIndex, tree: ast.Module, text: str) -> bool:
     """Gate for the class-level checks: a decorated class (a dataclass's fields) with
-    an annotated class-level value, or a class-level container, call or name that some
-    code mutates through an attribute (``x.items.append(...)``, ``x.items[k] = v``,
+    an annotated class-level value, or a class-level container (a display, a
+    comprehension or a container call, as ``_mutable`` sees them) that some code
+    mutates through an attribute (``x.items.append(...)``, ``x.items[k] = v``,
     ``x.items += ...``, ``heapq.heappush(x.items, ...)``)."""
     watched: set[str] = set()
     for statement in iter_statements(tree):
@@ -2507,35 +2508,50 @@ def _may_share_class_attribute(tree: ast.Module, text: str) -> bool:
                 targets = small.targets
             else:
                 continue
-            if isinstance(small.value, (*_AST_CONTAINERS, ast.Call, ast.Name)):
+            value = small.value
+            if isinstance(value, _AST_CONTAINERS) or (
+                isinstance(value, ast.Call)
+                and qualified_name(index, value.func) in _CONTAINER_CALLS
+            ):
                 watched.update(t.id for t in targets if isinstance(t, ast.Name))
-    # ``<x>.N`` must occur in the text before a walk looks for mutations.
-    watched = {name for name in watched if re.search(r"\.\s*" + name + r"\b", text)}
+    # The rule leaves names shared on purpose alone, and ``<x>.N`` must occur in the
+    # text before a walk looks for mutations.
+    watched = {
+        name
+        for name in watched
+        if not _deliberately_shared(name) and re.search(r"\.\s*" + name + r"\b", text)
+    }
     return bool(watched) and not watched.isdisjoint(_mutated_attributes(tree))
 
 
 def _mutated_attributes(tree: ast.Module) -> set[str]:
-    """Names ``N`` of every ``<x>.N`` that the code mutates in place."""
-    mutated: set[str] = set()
+    """Names ``N`` of every ``<name>.N`` that the code mutates in place (the rule
+    looks for ``self.N``, whatever the method calls its ``self``)."""
     nodes = ast_nodes(tree)
-    for attribute in nodes.of(ast.Attribute):
-        value = attribute.value
-        if attribute.attr in _MUTATORS and isinstance(value, ast.Attribute):
-            mutated.add(value.attr)
-    for subscript in nodes.of(ast.Subscript):
-        if not isinstance(subscript.ctx, ast.Load) and isinstance(subscript.value, ast.Attribute):
-            mutated.add(subscript.value.attr)
-    for augmented in nodes.of(ast.AugAssign):
-        if isinstance(augmented.target, ast.Attribute):
-            mutated.add(augmented.target.attr)
+    found: list[Optional[str]] = [
+        _attribute_of_name(attribute.value)
+        for attribute in nodes.of(ast.Attribute)
+        if attribute.attr in _MUTATORS
+    ]
+    found.extend(
+        _attribute_of_name(subscript.value)
+        for subscript in nodes.of(ast.Subscript)
+        if not isinstance(subscript.ctx, ast.Load)
+    )
+    found.extend(_attribute_of_name(augmented.target) for augmented in nodes.of(ast.AugAssign))
     for call in nodes.of(ast.Call):
-        if call.args:
-            first = call.args[0]
-            func = call.func
-            last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            if isinstance(first, ast.Attribute) and last in _MUTATING_LAST_NAMES:
-                mutated.add(first.attr)
-    return mutated
+        func = call.func
+        last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if call.args and last in _MUTATING_LAST_NAMES:
+            found.append(_attribute_of_name(call.args[0]))
+    return {name for name in found if name is not None}
+
+
+def _attribute_of_name(node: ast.expr) -> Optional[str]:
+    """``N`` when ``node`` is an attribute of a plain name (``x.N``)."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return node.attr
+    return None
 
 
 _AST_CONTAINERS = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)

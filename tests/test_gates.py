@@ -76,6 +76,36 @@ def _applies(code: str, code_of_rule: str, module: str = "m") -> bool:
             True,
         ),
         ("class A:\n    d = {}\n    def put(self, k):\n        self.d[k] = 1\n", "MEM001", True),
+        # ... and only containers the rule sees as new ones: a display, a
+        # comprehension or a container call (through any import alias), not other
+        # calls or names; not names shared on purpose; only `name.N`, not `a.b.N`.
+        ("class A:\n    d = D\n    def put(self, k):\n        self.d[k] = 1\n", "MEM001", False),
+        (
+            "class A:\n    d = make()\n    def put(self, k):\n        self.d[k] = 1\n",
+            "MEM001",
+            False,
+        ),
+        (
+            "from collections import deque as dq\nclass A:\n    q = dq()\n"
+            "    def put(self, k):\n        self.q.append(k)\n",
+            "MEM001",
+            True,
+        ),
+        (
+            "class A:\n    d = dict.fromkeys('ab')\n    def put(self, k):\n        self.d[k] = 1\n",
+            "MEM001",
+            True,
+        ),
+        (
+            "class A:\n    _d = {}\n    def put(self, k):\n        self._d[k] = 1\n",
+            "MEM001",
+            False,
+        ),
+        (
+            "class A:\n    d = {}\n    def put(self, k):\n        self.other.d[k] = 1\n",
+            "MEM001",
+            False,
+        ),
         (
             "class A:\n    n = []\n    def f(self):\n        heapq.heappush(self.n, 1)\n",
             "MEM001",

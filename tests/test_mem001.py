@@ -120,6 +120,19 @@ def test_a_defaultdict_changes_when_a_missing_key_is_read() -> None:
     assert only(code).detail("usage") == "read"
 
 
+def test_container_calls_under_an_import_alias_are_found() -> None:
+    # The file's gate resolves the alias too (it once matched last names only).
+    code = "from collections import deque as dq\ndef f(x, q=dq()):\n    q.append(x)\n"
+    assert only(code).detail("type") == "deque"
+    code = "from collections import deque as dq\nQ = dq()\ndef f(x, q=Q):\n    q.append(x)\n"
+    assert only(code).detail("type") == "deque"
+    code = (
+        "from collections import OrderedDict as OD\nclass A:\n    seen = OD()\n"
+        "    def add(self, k):\n        self.seen[k] = 1\n"
+    )
+    assert only(code).detail("type") == "OrderedDict"
+
+
 def test_module_level_names_are_medium_confidence_and_never_fixed() -> None:
     finding = only("STATE = []\ndef f(x, state=STATE):\n    state.append(x)\n")
     assert finding.confidence is Confidence.MEDIUM
