@@ -1554,7 +1554,11 @@ class _HandleGate:
             if expr.id in self.names:
                 return True
             target = self.index.imports.get(expr.id, "")
-            return target in _STREAMS or bool(self.index.star_imports)
+            # ``from sys import *`` binds ``stdin``: a star import makes only a
+            # stream's own name a possible stream.
+            return target in _STREAMS or any(
+                f"{module}.{expr.id}" in _STREAMS for module in self.index.star_imports
+            )
         if isinstance(expr, ast.Attribute):
             return expr.attr in self.attributes
         return False

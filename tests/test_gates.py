@@ -138,6 +138,9 @@ def _applies(code: str, code_of_rule: str, module: str = "m") -> bool:
         ("def f(rows):\n    return list(rows)\nopen('a').close()\n", "MEM003", False),
         ("with open('a') as f:\n    g = f\nrows = list(g)\n", "MEM003", True),
         ("from sys import stdin\nrows = [*stdin]\n", "MEM003", True),
+        ("from sys import *\nrows = [*stdin]\n", "MEM003", True),
+        ("from sys import *\nrows = sorted(argv)\n", "MEM003", False),
+        ("from os import *\ndef f(names):\n    return list(names)\n", "MEM003", False),
         (
             "class A:\n    def __init__(self):\n        self.fp = open('a')\n"
             "    def rows(self):\n        return sorted(self.fp)\n",
