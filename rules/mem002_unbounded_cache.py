@@ -247,20 +247,15 @@ class UnboundedCache(Rule):
     def applies_to(cls, index: ModuleIndex, text: str, tree: ast.Module) -> bool:
         if "functools" not in text:
             return False
-        if any(target in _APIS for target in index.imports.values()) or (
-            "functools" in index.star_imports
-        ):
-            return True  # ``from functools import lru_cache``
+        if "functools" in index.star_imports:
+            return True  # ``from functools import *``
         if index.module == "functools" and not _API_NAMES.isdisjoint(index.defined):
             return True  # functools itself
-        # ``functools.cache`` / ``ft.lru_cache`` through an imported module.
+        names = {name: target for name, target in index.imports.items() if target in _APIS}
         modules = {name for name, target in index.imports.items() if target == "functools"}
-        return bool(modules) and any(
-            node.attr in _API_NAMES
-            and isinstance(node.value, ast.Name)
-            and node.value.id in modules
-            for node in ast_nodes(tree).of(ast.Attribute)
-        )
+        if not names and not modules:
+            return False
+        return _may_flag(tree, names, modules)
 
     # -- scope tracking -------------------------------------------------------------
 
@@ -530,6 +525,57 @@ def _decorator_callee(expr: cst.BaseExpression) -> cst.BaseExpression:
 
 def _is_true(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value == "True"
+
+
+def _may_flag(tree: ast.Module, names: dict[str, str], modules: set[str]) -> bool:
+    """The gate's ``ast`` pass: could the rule flag some use of ``lru_cache``/``cache``
+    (imported under one of ``names``, or reached through a ``functools`` module named
+    in ``modules``)? Only a bounded ``lru_cache`` (no ``maxsize``, or an integer) on a
+    function outside a class body, or wrapping a function (``lru_cache(64)(f)``), is
+    certainly harmless; any other use lets the file in."""
+    nodes = ast_nodes(tree)
+    references: dict[int, str] = {}
+    for name in nodes.of(ast.Name):
+        api = names.get(name.id)
+        if api is not None:
+            references[id(name)] = api
+    if modules:
+        for attribute in nodes.of(ast.Attribute):
+            value = attribute.value
+            if attribute.attr in _API_NAMES and isinstance(value, ast.Name) and value.id in modules:
+                references[id(attribute)] = f"functools.{attribute.attr}"
+    if any(api != _LRU_CACHE for api in references.values()):
+        return True
+    harmless: set[int] = set()
+    in_class = {id(statement) for cls in nodes.of(ast.ClassDef) for statement in cls.body}
+    for function in (*nodes.of(ast.FunctionDef), *nodes.of(ast.AsyncFunctionDef)):
+        if id(function) in in_class:
+            continue  # a method: even a bounded cache keeps instances alive
+        for decorator in function.decorator_list:
+            if id(decorator) in references:
+                harmless.add(id(decorator))  # @lru_cache: maxsize 128
+            elif isinstance(decorator, ast.Call) and _bounded(decorator, references):
+                harmless.add(id(decorator.func))
+    for call in nodes.of(ast.Call):
+        inner = call.func
+        if isinstance(inner, ast.Call) and _bounded(inner, references):
+            harmless.add(id(inner.func))
+    return len(harmless) < len(references)
+
+
+def _bounded(call: ast.Call, references: dict[int, str]) -> bool:
+    """Is ``call`` ``lru_cache(...)`` with no ``maxsize`` or an integer one?"""
+    if id(call.func) not in references:
+        return False
+    if any(isinstance(arg, ast.Starred) for arg in call.args):
+        return False
+    if any(keyword.arg is None for keyword in call.keywords):
+        return False  # **options
+    maxsize = call.args[0] if call.args else None
+    for keyword in call.keywords:
+        if keyword.arg == "maxsize":
+            maxsize = keyword.value
+    return maxsize is None or (isinstance(maxsize, ast.Constant) and type(maxsize.value) is int)
 
 
 def _api_name(cache: _Cache) -> str:

@@ -127,8 +127,51 @@ def _applies(code: str, code_of_rule: str, module: str = "m") -> bool:
             False,
         ),
         ("import functools as ft\n@ft.cache\ndef f(x):\n    return x\n", "MEM002", True),
-        ("from functools import lru_cache as memo\n", "MEM002", True),
+        (
+            "from functools import lru_cache as memo\n"
+            "@memo(maxsize=None)\ndef f(x):\n    return x\n",
+            "MEM002",
+            True,
+        ),
         ("from functools import *\n", "MEM002", True),
+        # ... or only bounded lru_caches on functions, which the rule accepts.
+        ("from functools import lru_cache\n", "MEM002", False),
+        (
+            "import functools\n@functools.lru_cache\ndef f(x):\n    return x\n"
+            "@functools.lru_cache(maxsize=64, typed=True)\nasync def g(x):\n    return x\n"
+            "h = functools.lru_cache(32)(len)\n",
+            "MEM002",
+            False,
+        ),
+        (
+            "from functools import lru_cache\n@lru_cache()\ndef f(x):\n    return x\n",
+            "MEM002",
+            False,
+        ),
+        (
+            "from functools import lru_cache\n@lru_cache(None)\ndef f(x):\n    return x\n",
+            "MEM002",
+            True,
+        ),
+        (
+            "from functools import lru_cache\n@lru_cache(maxsize=N)\ndef f(x):\n    return x\n",
+            "MEM002",
+            True,
+        ),
+        (
+            "from functools import lru_cache\n@lru_cache(**o)\ndef f(x):\n    return x\n",
+            "MEM002",
+            True,
+        ),
+        ("from functools import lru_cache\nf = lru_cache(maxsize=None)(len)\n", "MEM002", True),
+        ("from functools import lru_cache\ncached = lru_cache\n", "MEM002", True),
+        (
+            "import functools\nclass A:\n"
+            "    @functools.lru_cache\n    def f(self):\n        return 1\n",
+            "MEM002",
+            True,
+        ),
+        ("import functools\n@functools.cache\ndef f():\n    return 1\n", "MEM002", True),
         # MEM003: list()/sorted()/[*x] of things no handle-making call produced.
         (
             "import os\nwith open('a') as f:\n    print(f.read())\nx = sorted(os.listdir())\n",
