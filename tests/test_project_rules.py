@@ -23,6 +23,7 @@ import pytest
 from memlint.facts import BULK, LOOPED, ONCE, ModuleFacts, collect_facts, is_test_path
 from memlint.finding import Confidence, FileResult, Finding
 from memlint.index import build_index
+from memlint.model import SUPPORTED_VERSIONS, compare_parent_references, format_version
 from memlint.project import Project
 from memlint.rule import Rule
 from memlint.rules.mem004_missing_slots import MissingSlots
@@ -442,3 +443,27 @@ def test_a_rebound_local_drops_the_object_it_held() -> None:
     )
     assert facts.hot_calls["lib.A"][4] is False
     assert facts.hot_calls["lib.B"][4] is True
+
+
+@pytest.mark.parametrize("version", SUPPORTED_VERSIONS, ids=format_version)
+def test_mem005_workload_table_matches_the_collector_model(version: tuple[int, int]) -> None:
+    """MEM005's static estimate reads a table instead of simulating on every run: it
+    must hold what the model gives (update it when the model changes)."""
+    from memlint.rules import mem005_strong_parent_reference as mem005
+
+    saving = compare_parent_references(version, mem005._NODES, mem005._TREES)
+    expected = (saving.peak_bytes_saved, saving.collections_saved, saving.objects_examined_saved)
+    assert mem005._WORKLOAD_SAVINGS[version] == expected
+    assert mem005.workload_savings(version) == expected
+
+
+def test_mem005_workload_outside_the_table_is_simulated(monkeypatch: pytest.MonkeyPatch) -> None:
+    from memlint.rules import mem005_strong_parent_reference as mem005
+
+    monkeypatch.setattr(mem005, "_WORKLOAD_SAVINGS", {})
+    saving = compare_parent_references((3, 12), mem005._NODES, mem005._TREES)
+    assert mem005.workload_savings((3, 12)) == (
+        saving.peak_bytes_saved,
+        saving.collections_saved,
+        saving.objects_examined_saved,
+    )
