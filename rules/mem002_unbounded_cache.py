@@ -548,7 +548,11 @@ def _may_flag(tree: ast.Module, names: dict[str, str], modules: set[str]) -> boo
         return True
     harmless: set[int] = set()
     in_class = {id(statement) for cls in nodes.of(ast.ClassDef) for statement in cls.body}
-    for function in (*nodes.of(ast.FunctionDef), *nodes.of(ast.AsyncFunctionDef)):
+    functions: list[Union[ast.FunctionDef, ast.AsyncFunctionDef]] = [
+        *nodes.of(ast.FunctionDef),
+        *nodes.of(ast.AsyncFunctionDef),
+    ]
+    for function in functions:
         if id(function) in in_class:
             continue  # a method: even a bounded cache keeps instances alive
         for decorator in function.decorator_list:
