@@ -1,4 +1,4 @@
-"""libcst, imported the first time something of it is used.
+"""Modules imported the first time something of them is used.
 
 Importing libcst takes about 0.2 s: half of a warm ``memlint check`` (every
 result from the cache, no tree needed) and most of ``memlint --version``. The
@@ -11,7 +11,8 @@ time (and to the real module for type checkers)::
         from memlint.lazy import libcst as cst
 
 and use it only inside functions: module-level code would import it at once
-(``tests/test_lazy.py`` checks that a warm run never imports it).
+(``tests/test_lazy.py`` checks that a warm run never imports it). The terminal
+module does the same with rich, which a run writing JSON to a pipe never needs.
 """
 
 from __future__ import annotations

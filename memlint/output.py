@@ -8,14 +8,12 @@ Colour and the progress bar appear only on a terminal.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Callable, Optional
-
-from rich.console import Console
-from rich.text import Text
 
 from memlint.finding import Applicability, Estimate, FileError, Finding
 from memlint.model import CostTable
@@ -23,8 +21,18 @@ from memlint.rule import Rule
 from memlint.runner import CheckRun
 from memlint.source import LineIndex
 
+# rich is imported the first time something is printed through it: a run that
+# writes JSON, SARIF or GitHub annotations to a pipe never needs it (~20 ms).
 if TYPE_CHECKING:
+    import rich.console as _console
+    import rich.text as _text
+
     from memlint.runtime.join import RuntimeSummary
+else:
+    from memlint.lazy import LazyModule
+
+    _console = LazyModule("rich.console")
+    _text = LazyModule("rich.text")
 
 #: Runs with fewer files than this finish before a progress bar is worth drawing.
 _PROGRESS_MIN_FILES = 50
@@ -32,25 +40,25 @@ _PROGRESS_MIN_FILES = 50
 _SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
 
 
-def stdout() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+def stdout() -> _console.Console:
+    return _console.Console(highlight=False, soft_wrap=True)
 
 
-def stderr() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+def stderr() -> _console.Console:
+    return _console.Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def error(message: str) -> None:
     """A one-line error for the user (usage, config, unreadable input)."""
     console = stderr()
-    line = Text()
+    line = _text.Text()
     line.append("error", style="bold red")
     line.append(f": {message}")
     console.print(line)
 
 
 def warning(message: str) -> None:
-    line = Text()
+    line = _text.Text()
     line.append("warning", style="bold yellow")
     line.append(f": {message}")
     stderr().print(line)
@@ -62,8 +70,8 @@ def warning(message: str) -> None:
 @contextmanager
 def progress_bar() -> Iterator[tuple[Callable[[int], None], Callable[[int], None]]]:
     """``(on_start(total), advance(n))`` callbacks; a bar only on a terminal."""
-    console = stderr()
-    if not console.is_terminal:
+    console = None if _surely_no_terminal() else stderr()
+    if console is None or not console.is_terminal:
         yield (lambda total: None), (lambda n: None)
         return
     # Imported here: rich.progress (like rich.markdown and rich.table below) adds
@@ -102,6 +110,21 @@ def progress_bar() -> Iterator[tuple[Callable[[int], None], Callable[[int], None
         bar.stop()
 
 
+def _surely_no_terminal() -> bool:
+    """Standard error is no terminal and no variable tells rich to act as if it were
+    one (answered without importing rich; otherwise rich decides)."""
+    if any(name in os.environ for name in _TERMINAL_VARIABLES):
+        return False
+    try:
+        return not sys.stderr.isatty()
+    except (AttributeError, ValueError):  # replaced or closed
+        return True
+
+
+#: What makes rich treat a stream as a terminal whatever it is.
+_TERMINAL_VARIABLES = ("FORCE_COLOR", "FORCE_TERMINAL", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
+
+
 # -- findings as text ------------------------------------------------------------------
 
 
@@ -125,8 +148,8 @@ def describe_estimate(estimate: Estimate) -> str:
     return text
 
 
-def _headline(finding: Finding) -> Text:
-    line = Text()
+def _headline(finding: Finding) -> _text.Text:
+    line = _text.Text()
     line.append(finding.path, style="bold")
     line.append(f":{finding.line}:{finding.column}: ")
     line.append(finding.code, style=_SEVERITY_STYLE.get(finding.severity.value, "red"))
@@ -136,7 +159,7 @@ def _headline(finding: Finding) -> Text:
     return line
 
 
-def _snippet(finding: Finding, lines: LineIndex) -> list[Text]:
+def _snippet(finding: Finding, lines: LineIndex) -> list[_text.Text]:
     number = str(finding.line)
     gutter = " " * len(number)
     source = lines.line_text(finding.line).expandtabs(1)
@@ -145,29 +168,29 @@ def _snippet(finding: Finding, lines: LineIndex) -> list[Text]:
         width = max(finding.end_column - finding.column, 1)
     else:
         width = max(len(source) - start, 1)
-    out = [Text(f"{gutter} |", style="blue")]
-    row = Text()
+    out = [_text.Text(f"{gutter} |", style="blue")]
+    row = _text.Text()
     row.append(f"{number} | ", style="blue")
     row.append(source)
     out.append(row)
-    marker = Text()
+    marker = _text.Text()
     marker.append(f"{gutter} | ", style="blue")
     marker.append(" " * start + "^" * width + f" {finding.code}", style="red")
     out.append(marker)
-    out.append(Text(f"{gutter} |", style="blue"))
+    out.append(_text.Text(f"{gutter} |", style="blue"))
     if finding.fix is not None:
         kind = "fix" if finding.fix.applicability is Applicability.SAFE else "unsafe fix"
-        out.append(Text(f"{gutter} = {kind}: {finding.fix.title}", style="cyan"))
+        out.append(_text.Text(f"{gutter} = {kind}: {finding.fix.title}", style="cyan"))
     if finding.estimate is not None:
-        out.append(Text(f"{gutter} = {describe_estimate(finding.estimate)}", style="green"))
+        out.append(_text.Text(f"{gutter} = {describe_estimate(finding.estimate)}", style="green"))
     return out
 
 
 def finding_lines(
     run: CheckRun, fmt: str, read_source: Callable[[str], Optional[str]]
-) -> list[Text]:
-    """The text report (``full`` or ``concise``), one Text per output line."""
-    out: list[Text] = []
+) -> list[_text.Text]:
+    """The text report (``full`` or ``concise``), one _text.Text per output line."""
+    out: list[_text.Text] = []
     cache: dict[str, Optional[LineIndex]] = {}
     for finding in run.findings:
         out.append(_headline(finding))
@@ -178,22 +201,22 @@ def finding_lines(
             index = cache[finding.path]
             if index is not None:
                 out.extend(_snippet(finding, index))
-            out.append(Text(""))
+            out.append(_text.Text(""))
     return out
 
 
-def summary_lines(run: CheckRun, *, fixing: bool, unsafe: bool) -> list[Text]:
-    out: list[Text] = []
+def summary_lines(run: CheckRun, *, fixing: bool, unsafe: bool) -> list[_text.Text]:
+    out: list[_text.Text] = []
     count = len(run.findings)
     if run.fixed:
-        out.append(Text(f"Fixed {run.fixed} finding{'s' if run.fixed != 1 else ''}."))
+        out.append(_text.Text(f"Fixed {run.fixed} finding{'s' if run.fixed != 1 else ''}."))
     if count == 0 and not run.errors:
         if not run.fixed:
-            out.append(Text("All checks passed!", style="green"))
+            out.append(_text.Text("All checks passed!", style="green"))
         return out
     if count:
         files = len({f.path for f in run.findings})
-        text = Text(f"Found {count} finding{'s' if count != 1 else ''}", style="bold")
+        text = _text.Text(f"Found {count} finding{'s' if count != 1 else ''}", style="bold")
         text.append(f" in {files} file{'s' if files != 1 else ''}")
         safe = sum(1 for f in run.findings if f.fix and f.fix.applicability is Applicability.SAFE)
         risky = sum(
@@ -212,11 +235,12 @@ def summary_lines(run: CheckRun, *, fixing: bool, unsafe: bool) -> list[Text]:
             f.estimate.total_bytes for f in run.findings if f.estimate and f.estimate.total_bytes
         )
         if total:
-            out.append(Text(f"Estimated savings where counts are known: {format_bytes(total)}."))
+            saved = format_bytes(total)
+            out.append(_text.Text(f"Estimated savings where counts are known: {saved}."))
     if run.errors:
         n = len(run.errors)
         out.append(
-            Text(
+            _text.Text(
                 f"{n} file{'s' if n != 1 else ''} could not be analysed (see errors above).",
                 style="red",
             )
@@ -224,7 +248,7 @@ def summary_lines(run: CheckRun, *, fixing: bool, unsafe: bool) -> list[Text]:
     return out
 
 
-def statistics_lines(run: CheckRun) -> list[Text]:
+def statistics_lines(run: CheckRun) -> list[_text.Text]:
     counts = Counter(f.code for f in run.findings)
     names = {rule.code: rule.name for rule in run.rules}
     fixable = {f.code for f in run.findings if f.fix and f.fix.applicability is Applicability.SAFE}
@@ -232,14 +256,14 @@ def statistics_lines(run: CheckRun) -> list[Text]:
     out = []
     for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         marker = "[*]" if code in fixable else "[ ]"
-        out.append(Text(f"{count:>{width}}\t{code}\t{marker} {names.get(code, '')}"))
+        out.append(_text.Text(f"{count:>{width}}\t{code}\t{marker} {names.get(code, '')}"))
     return out
 
 
 def print_errors(errors: Sequence[FileError]) -> None:
     console = stderr()
     for err in errors:
-        line = Text()
+        line = _text.Text()
         line.append("error", style="bold red")
         where = err.path
         if err.line is not None:
@@ -250,7 +274,7 @@ def print_errors(errors: Sequence[FileError]) -> None:
         console.print(line)
 
 
-def emit(lines: Sequence[Text], destination: Optional[IO[str]] = None) -> None:
+def emit(lines: Sequence[_text.Text], destination: Optional[IO[str]] = None) -> None:
     """Print lines to stdout, or write them as plain text to ``destination``."""
     if destination is not None:
         for line in lines:
@@ -278,7 +302,7 @@ def rules_table(rules: Sequence[type[Rule]], fixable: dict[str, str]) -> None:
     if not console.is_terminal:
         for rule in rules:
             console.print(
-                Text(
+                _text.Text(
                     f"{rule.code}\t{rule.name}\t{rule.severity.value}\t"
                     f"{fixable.get(rule.code, '-')}\t{rule.summary()}"
                 )
@@ -307,7 +331,7 @@ def explain(rule: type[Rule], cost_table: Optional[CostTable]) -> None:
     if console.is_terminal:
         console.print(Markdown(body))
     else:
-        console.print(Text(body))
+        console.print(_text.Text(body))
     if cost_table is None:
         return
     cells = [[_cell(value) for value in row] for row in cost_table.rows]
@@ -319,12 +343,12 @@ def explain(rule: type[Rule], cost_table: Optional[CostTable]) -> None:
             table.add_row(*row)
         console.print(table)
         return
-    console.print(Text(f"\n{cost_table.title}"))
-    console.print(Text("\t".join(cost_table.columns)))
+    console.print(_text.Text(f"\n{cost_table.title}"))
+    console.print(_text.Text("\t".join(cost_table.columns)))
     for row in cells:
-        console.print(Text("\t".join(row)))
+        console.print(_text.Text("\t".join(row)))
     if cost_table.note:
-        console.print(Text(cost_table.note))
+        console.print(_text.Text(cost_table.note))
 
 
 def _cell(value: object) -> str:
@@ -334,18 +358,18 @@ def _cell(value: object) -> str:
 # -- memlint run -----------------------------------------------------------------------
 
 
-def runtime_summary_lines(summary: RuntimeSummary) -> list[Text]:
+def runtime_summary_lines(summary: RuntimeSummary) -> list[_text.Text]:
     """The one-screen summary of a ``memlint run``: peak, top lines, savings, collector."""
-    out: list[Text] = [Text("")]
-    head = Text()
+    out: list[_text.Text] = [_text.Text("")]
+    head = _text.Text()
     head.append("memlint run", style="bold")
     head.append(f": {summary.headline()}")
     out.append(head)
     if not summary.observed:
         for note in summary.notes:
-            out.append(Text(f"note: {note}", style="yellow"))
+            out.append(_text.Text(f"note: {note}", style="yellow"))
         return out
-    peak = Text("Traced peak: ")
+    peak = _text.Text("Traced peak: ")
     peak.append(format_bytes(summary.peak), style="bold")
     peak.append(f" at {summary.peak_time:.2f} s of {summary.duration:.2f} s")
     if summary.census_fraction is not None:
@@ -354,19 +378,19 @@ def runtime_summary_lines(summary: RuntimeSummary) -> list[Text]:
         )
     out.append(peak)
     if summary.top_lines:
-        out.append(Text("Top lines at the peak:"))
+        out.append(_text.Text("Top lines at the peak:"))
         width = max(len(format_bytes(t.size)) for t in summary.top_lines[:5])
         for top in summary.top_lines[:5]:
             out.append(
-                Text(
+                _text.Text(
                     f"  {format_bytes(top.size):>{width}}  {top.path}:{top.line} "
                     f"({top.blocks:,} blocks)"
                 )
             )
     if summary.savings:
-        out.append(Text("Estimated savings at the peak, by rule:"))
+        out.append(_text.Text("Estimated savings at the peak, by rule:"))
         for saving in summary.savings:
-            row = Text("  ")
+            row = _text.Text("  ")
             row.append(saving.code, style="bold")
             row.append(
                 f" {saving.name}: {saving.findings} finding{'s' if saving.findings != 1 else ''}"
@@ -380,18 +404,18 @@ def runtime_summary_lines(summary: RuntimeSummary) -> list[Text]:
         seconds = sum(summary.gc_seconds)
         share = seconds / summary.duration if summary.duration else 0.0
         out.append(
-            Text(
+            _text.Text(
                 f"Collector: {counts} collections of generations 0/1/2, "
                 f"{seconds:.2f} s ({share:.0%} of the run)"
             )
         )
     for note in summary.notes:
-        out.append(Text(f"note: {note}", style="yellow"))
+        out.append(_text.Text(f"note: {note}", style="yellow"))
     return out
 
 
 def emit_runtime(
-    lines: Sequence[Text], destination: Optional[IO[str]] = None, to_stdout: bool = False
+    lines: Sequence[_text.Text], destination: Optional[IO[str]] = None, to_stdout: bool = False
 ) -> None:
     """Like :func:`emit`, but to standard error unless told otherwise: during
     ``memlint run`` standard output belongs to the target."""

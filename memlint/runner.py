@@ -8,6 +8,8 @@ callback so the terminal stays the business of :mod:`memlint.output`.
 
 from __future__ import annotations
 
+# concurrent.futures.process (and with it multiprocessing, ~10 ms) is imported by
+# the functions that start a pool: a run served from the cache never needs it.
 import concurrent.futures
 import contextlib
 import dataclasses
@@ -20,7 +22,6 @@ import stat
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, TypeVar
@@ -376,6 +377,8 @@ def _execute_pool(
     jobs: int,
     progress: Optional[Callable[[int], None]],
 ) -> Iterator[Outcome]:
+    from concurrent.futures.process import BrokenProcessPool
+
     suspects: list[Task] = []
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = {pool.submit(_check_chunk, chunk, options, run): chunk for chunk in chunks}
@@ -402,6 +405,8 @@ def _isolate(
     progress: Optional[Callable[[int], None]],
 ) -> Iterator[Outcome]:
     """Check ``tasks`` one at a time in a child process, naming any file that crashes it."""
+    from concurrent.futures.process import BrokenProcessPool
+
     pool: Optional[concurrent.futures.ProcessPoolExecutor] = None
     try:
         for task in tasks:
@@ -656,6 +661,8 @@ def _project_fixes(
     workers = min(run.jobs or default_jobs(), len(pending))
     results: list[list[Finding]] = []
     if workers > 1 and len(pending) >= _POOL_FIX_THRESHOLD:
+        from concurrent.futures.process import BrokenProcessPool
+
         # One file per task, largest first: the workers share the load as they go.
         ordered = sorted(pending, key=lambda job: len(job.text), reverse=True)
         chunks = [[job] for job in ordered]

@@ -1,24 +1,31 @@
-"""libcst is imported only when a tree is needed: never by a warm run."""
+"""libcst is imported only when a tree is needed: never by a warm run. rich only
+when something is printed through it, and the process pool's modules only when a
+pool starts."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 from memlint.lazy import LazyModule
+from memlint.output import _TERMINAL_VARIABLES
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def _python(code: str, cwd: Path) -> dict[str, object]:
+    # Standard error is a pipe here; nothing may tell rich to treat it as a terminal.
+    env = {k: v for k, v in os.environ.items() if k not in _TERMINAL_VARIABLES}
     done = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
         cwd=cwd,
         capture_output=True,
         text=True,
+        env=env,
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.splitlines()[-1])
@@ -62,6 +69,31 @@ def test_a_warm_run_does_not_import_libcst(tmp_path: Path) -> None:
     assert cold["libcst"] is True  # it analysed the files
     assert warm["libcst"] is False  # every result, the join and the fixes came from the cache
     assert warm["findings"] == cold["findings"] and cold["findings"]
+
+
+CLI = """
+    import contextlib, io, json, sys
+    import memlint.cli
+    with contextlib.redirect_stdout(io.StringIO()):
+        try:
+            memlint.cli.main(["check", "--cache-dir", {cache!r}, "--jobs", "1",
+                              "--output-format", {fmt!r}, {path!r}])
+        except SystemExit:
+            pass
+    print(json.dumps({{name: name in sys.modules
+                      for name in ("libcst", "rich", "concurrent.futures.process")}}))
+"""
+
+
+def test_a_warm_json_run_to_a_pipe_imports_neither_libcst_nor_rich(tmp_path: Path) -> None:
+    def run(fmt: str) -> dict[str, object]:
+        cache = str(tmp_path / "cache")
+        return _python(CLI.format(cache=cache, fmt=fmt, path=str(EXAMPLES)), tmp_path)
+
+    assert run("json")["libcst"] is True  # cold: fills the cache
+    warm = run("json")
+    assert warm == {"libcst": False, "rich": False, "concurrent.futures.process": False}
+    assert run("full")["rich"] is True  # text output is printed through rich
 
 
 def test_lazy_module_imports_on_first_use() -> None:
