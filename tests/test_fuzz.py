@@ -144,3 +144,23 @@ def test_line_index_agrees_with_the_newline_regex(pieces: list[str]) -> None:
     index = LineIndex(text)
     assert [index.offset(line, 1) for line in range(1, len(starts) + 1)] == starts
     assert index.line_count == len(starts)
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["list", "sorted", "black", "_", "é", "(", ")", "[", "*", "f", ".", " ", "#", "\n"]
+        )
+    )
+)
+def test_mem003_list_arguments_agree_with_a_word_boundary_pattern(pieces: list[str]) -> None:
+    # The gate checks the boundary before list/sorted itself (a pattern starting
+    # with \b cannot skip ahead); it must find exactly what \b + pattern finds.
+    import re
+
+    from memlint.rules.mem003_whole_file_read import _LIST_ARG, _list_arguments
+
+    text = "".join(pieces)
+    bounded = re.compile(r"(?:\b" + _LIST_ARG.pattern[len("(?:") :])
+    expected = [(m.span(), m.groups()) for m in bounded.finditer(text)]
+    assert [(m.span(), m.groups()) for m in _list_arguments(text)] == expected
