@@ -237,8 +237,10 @@ def ast_nodes(tree: ast.AST) -> AstNodes:
 
 
 #: ``lambda`` followed by ``=`` before its colon: a lambda that may have a default
-#: (a default's own colons, as in ``{1: 2}``, come after its ``=``).
-_LAMBDA_DEFAULT = re.compile(r"\blambda\b[^:]*=")
+#: (a default's own colons, as in ``{1: 2}``, come after its ``=``). No ``\b`` in
+#: front: the search could not skip ahead to an ``l`` (30x slower), and a match
+#: inside a longer name only costs a walk that finds the real lambdas.
+_LAMBDA_DEFAULT = re.compile(r"lambda\b[^:]*=")
 #: The fields of statements (and handlers, match cases) that hold statement blocks.
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 

@@ -255,6 +255,30 @@ def test_skip_file(tmp_path: Path) -> None:
     assert run("check", cwd=tmp_path)[0] == 0
 
 
+@pytest.mark.parametrize(
+    ("text", "skips"),
+    [
+        ("# memlint: skip-file\n", True),
+        ("x = 1\n\t \f#MEMLINT :Skip-File\n", True),
+        ("x = 1\r\n# memlint: skip-file\r\n", True),
+        ("x = 1  # memlint: skip-file\n", False),  # only a comment line of its own
+        ("x = '# memlint: skip-file'\n", False),
+        ("x = 1\r# memlint: skip-file\n", False),  # a lone \r is no line start here
+        ("# memlint: skip-files\n", False),
+        ("y = 2  # memlint: skip-file\n  # memlint: skip-file\n", True),
+    ],
+)
+def test_skip_file_directive_is_a_comment_line_of_its_own(text: str, skips: bool) -> None:
+    import re
+
+    from memlint.suppress import skips_file
+
+    # The line-anchored pattern it replaced (kept as the reference).
+    anchored = re.compile(r"^[ \t\f]*#\s*memlint\s*:\s*skip-file\b", re.M | re.I)
+    assert skips_file(text) is skips
+    assert (anchored.search(text) is not None) is skips
+
+
 # -- standard input --------------------------------------------------------------------
 
 
