@@ -298,6 +298,33 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+class Workers:
+    """The run's worker processes: started on first use, shared by its two phases
+    (the per-file analysis, then the project fixes after the join, whose workers
+    have libcst and the rules loaded by then), and stopped by :meth:`close`."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self._pool: Optional[concurrent.futures.ProcessPoolExecutor] = None
+
+    def pool(self) -> concurrent.futures.ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = concurrent.futures.ProcessPoolExecutor(max_workers=self.jobs)
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the processes (after a crash too: a broken pool is never reused)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
 def plan_tasks(
     files: Sequence[SourcePath], settings: Settings, rules: Sequence[type[Rule]]
 ) -> list[Task]:
@@ -326,8 +353,10 @@ def execute(
     run: RunOptions,
     *,
     progress: Optional[Callable[[int], None]] = None,
+    workers: Optional[Workers] = None,
 ) -> Iterator[Outcome]:
-    """Run ``tasks``, in worker processes when there are enough of them."""
+    """Run ``tasks``, in worker processes when there are enough of them (``workers``'
+    when given, else processes of this call's own)."""
     jobs = run.jobs or default_jobs()
     if jobs <= 1 or len(tasks) < _POOL_THRESHOLD:
         # In this process, a few files per big-stack thread (a thread per file
@@ -339,7 +368,11 @@ def execute(
                 progress(len(batch))
             yield from outcomes
         return
-    yield from _execute_pool(_chunks(tasks, jobs), options, run, jobs, progress)
+    if workers is not None:
+        yield from _execute_pool(_chunks(tasks, jobs), options, run, workers, progress)
+        return
+    with Workers(jobs) as own:
+        yield from _execute_pool(_chunks(tasks, jobs), options, run, own, progress)
 
 
 def _chunks(tasks: Sequence[Task], jobs: int) -> list[Sequence[Task]]:
@@ -374,14 +407,15 @@ def _execute_pool(
     chunks: list[Sequence[Task]],
     options: EngineOptions,
     run: RunOptions,
-    jobs: int,
+    workers: Workers,
     progress: Optional[Callable[[int], None]],
 ) -> Iterator[Outcome]:
     from concurrent.futures.process import BrokenProcessPool
 
     suspects: list[Task] = []
-    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(_check_chunk, chunk, options, run): chunk for chunk in chunks}
+    pool = workers.pool()
+    futures = {pool.submit(_check_chunk, chunk, options, run): chunk for chunk in chunks}
+    try:
         for future in concurrent.futures.as_completed(futures):
             chunk = futures[future]
             try:
@@ -394,6 +428,9 @@ def _execute_pool(
             if progress:
                 progress(len(chunk))
             yield from outcomes
+    finally:
+        if suspects or any(not future.done() for future in futures):
+            workers.close()  # broken, or the caller stopped early: never reuse it
     if suspects:
         yield from _isolate(suspects, options, run, progress)
 
@@ -445,17 +482,19 @@ def check_paths(
     if on_start:
         on_start(len(tasks))
     join_key: Optional[str] = None
-    if cache is None or run.fix or run.diff:
-        outcomes = list(execute(tasks, options, run, progress=progress))
-    else:
-        outcomes, join_key = _execute_cached(tasks, options, run, cache, progress)
-    # Workers finish in any order; the join must see the files in one order (the
-    # order they were found in) to give the same answer on every run.
-    order = {task.display: number for number, task in enumerate(tasks)}
-    outcomes.sort(key=lambda outcome: order.get(outcome.result.path, len(order)))
-    _collect(result, outcomes)
-    _join(result, tasks, outcomes, rules, options, cache if join_key else None, join_key)
-    _finish(result, tasks, outcomes, options, run, None if run.fix or run.diff else cache)
+    with Workers(run.jobs or default_jobs()) as workers:
+        if cache is None or run.fix or run.diff:
+            outcomes = list(execute(tasks, options, run, progress=progress, workers=workers))
+        else:
+            outcomes, join_key = _execute_cached(tasks, options, run, cache, progress, workers)
+        # Workers finish in any order; the join must see the files in one order (the
+        # order they were found in) to give the same answer on every run.
+        order = {task.display: number for number, task in enumerate(tasks)}
+        outcomes.sort(key=lambda outcome: order.get(outcome.result.path, len(order)))
+        _collect(result, outcomes)
+        _join(result, tasks, outcomes, rules, options, cache if join_key else None, join_key)
+        fix_cache = None if run.fix or run.diff else cache
+        _finish(result, tasks, outcomes, options, run, workers, fix_cache)
     return result
 
 
@@ -472,6 +511,7 @@ def _execute_cached(
     run: RunOptions,
     cache: ResultCache,
     progress: Optional[Callable[[int], None]],
+    workers: Optional[Workers] = None,
 ) -> tuple[list[Outcome], Optional[str]]:
     """Outcomes from the cache where it has them, analysed otherwise; and the key
     of the project join over all of them (``None`` when a file could not be read)."""
@@ -504,7 +544,7 @@ def _execute_cached(
             continue
         keys[task.display] = key
         pending.append(dataclasses.replace(task, data=data))
-    for outcome in execute(pending, options, run, progress=progress):
+    for outcome in execute(pending, options, run, progress=progress, workers=workers):
         outcomes.append(outcome)
         entry = keys.get(outcome.result.path)
         error = outcome.result.error
@@ -633,7 +673,7 @@ def _fix_job(job: _FixJob, options: EngineOptions) -> list[Finding]:
 def _project_fixes(
     jobs: Sequence[_FixJob],
     options: EngineOptions,
-    run: RunOptions,
+    workers: Workers,
     cache: Optional[ResultCache],
 ) -> dict[str, list[Finding]]:
     """Each job's findings with their fixes, by path: from the cache when the file's
@@ -658,21 +698,21 @@ def _project_fixes(
                 done[job.path] = hit
                 continue
         pending.append(job)
-    workers = min(run.jobs or default_jobs(), len(pending))
     results: list[list[Finding]] = []
-    if workers > 1 and len(pending) >= _POOL_FIX_THRESHOLD:
+    if workers.jobs > 1 and len(pending) >= _POOL_FIX_THRESHOLD:
         from concurrent.futures.process import BrokenProcessPool
 
         # One file per task, largest first: the workers share the load as they go.
         ordered = sorted(pending, key=lambda job: len(job.text), reverse=True)
         chunks = [[job] for job in ordered]
         try:
-            with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-                parts = list(pool.map(_fix_jobs, chunks, [options] * len(chunks)))
+            pool = workers.pool()
+            parts = list(pool.map(_fix_jobs, chunks, [options] * len(chunks)))
             results = [found for part in parts for found in part]
             pending = ordered
         except BrokenProcessPool:
             # A fix is a convenience: a crash leaves the findings without one.
+            workers.close()
             results = [list(job.found) for job in ordered]
             pending = ordered
     elif pending:
@@ -690,6 +730,7 @@ def _finish(
     outcomes: Sequence[Outcome],
     options: EngineOptions,
     run: RunOptions,
+    workers: Workers,
     cache: Optional[ResultCache] = None,
 ) -> None:
     """Attach fixes to project findings, apply them (``--fix``/``--diff``), write files.
@@ -718,7 +759,7 @@ def _finish(
             kept.extend(found)
             continue
         jobs.append(_FixJob(text, path, found, task))
-    fixed_by_path = _project_fixes(jobs, options, run, cache)
+    fixed_by_path = _project_fixes(jobs, options, workers, cache)
     for job in jobs:
         path, text, fixed = job.path, job.text, fixed_by_path[job.path]
         if not (run.fix or run.diff):

@@ -272,3 +272,35 @@ def test_child_in_another_file_gets_no_fix(tmp_path: Path) -> None:
     assert finding["path"] == "branch.py"
     assert finding["details"]["child_class"] == "leaf.Leaf"
     assert finding["fix"] is None
+
+
+def test_one_pool_serves_the_analysis_and_the_project_fixes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Enough files for a pool, and enough project findings for fixes in a pool:
+    # the fixes reuse the analysis' workers (libcst already loaded there).
+    import concurrent.futures
+
+    from memlint.config import Settings
+    from memlint.rules import RULES
+    from memlint.runner import RunOptions, check_paths
+
+    for number in range(20):
+        (tmp_path / f"m{number}.py").write_text(
+            f"class Point{number}:\n    def __init__(self, x):\n        self.x = x\n\n"
+            f"def build():\n    return [Point{number}(i) for i in range(1000)]\n"
+        )
+    started: list[object] = []
+    real = concurrent.futures.ProcessPoolExecutor
+
+    class Counted(real):  # type: ignore[misc,valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            started.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counted)
+    settings = Settings(root=tmp_path)
+    run = check_paths([str(tmp_path)], settings, settings.enabled_rules(RULES), RunOptions(jobs=2))
+    assert len(run.findings) == 20
+    assert all(f.code == "MEM004" and f.fix is not None for f in run.findings)
+    assert len(started) == 1
