@@ -3,9 +3,10 @@
 An entry is keyed by everything that decides a file's result: its bytes, the
 path it is reported under, its module name, the rules enabled for it and their
 options, the target version, memlint's version and the running Python (``ast``
-differs between versions). A warm run reads and hashes every file but analyses
-only the changed ones; cached per-file facts keep the project-wide join of
-MEM004/MEM005 exact when only some files changed.
+differs between versions). A warm run analyses only the changed files, and
+reads and hashes only those whose ``stat`` changed (:class:`DigestIndex`);
+cached per-file facts keep the project-wide join of MEM004/MEM005 exact when
+only some files changed.
 
 Layout: ``.memlint_cache/<memlint version>-<python>/<2 hex>/<sha256>``, with a
 ``CACHEDIR.TAG`` (backup tools skip it) and a ``.gitignore`` of ``*``. Entries
@@ -51,12 +52,19 @@ class ResultCache:
         self._ready = False
 
     def key(self, data: bytes, *parts: str) -> str:
+        return self.key_for_digest(hashlib.sha256(data).digest(), *parts)
+
+    def key_for_digest(self, content: bytes, *parts: str) -> str:
+        """The key of data whose SHA-256 digest is ``content`` (see :class:`DigestIndex`)."""
         digest = hashlib.sha256(self.salt)
         for part in parts:
             digest.update(b"\0" + part.encode("utf-8", "surrogateescape"))
         digest.update(b"\0")
-        digest.update(data)
+        digest.update(content)
         return digest.hexdigest()
+
+    def digest_index(self) -> DigestIndex:
+        return DigestIndex(self.directory / "file-digests")
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / key
@@ -111,6 +119,82 @@ class ResultCache:
         if not ignore.exists():
             _write_quietly(ignore, "# Created by memlint.\n*\n")
         self._ready = True
+
+
+#: What identifies a file's contents without reading them: device, inode, size,
+#: modification and status-change times (nanoseconds).
+Signature = tuple[int, int, int, int, int]
+
+
+class DigestIndex:
+    """The SHA-256 digests of files, by path and :data:`Signature`: a warm run need
+    not read and hash a file whose signature is as when it was hashed.
+
+    Any write to a file changes its status-change time, which no program can set,
+    so a changed file never keeps its signature. But those times tick coarsely (a
+    few milliseconds), so a file written again within one tick of being hashed
+    could: a digest is recorded only once the file has been unchanged for
+    :attr:`SETTLE_NS` (as git treats "racily clean" files). One file for the whole
+    index, replaced atomically; concurrent runs may each drop the other's new
+    entries, which only costs a later run some hashing.
+    """
+
+    #: How long a file must have been left alone before its digest is trusted.
+    SETTLE_NS = 2_000_000_000
+    #: Entries kept beyond the files of the current run (others' subsets, e.g. a
+    #: pre-commit hook's); past this the index keeps only this run's files.
+    LIMIT = 200_000
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._entries: dict[str, tuple[Signature, bytes]] = {}
+        self._seen: set[str] = set()
+        self._changed = False
+        try:
+            with path.open("rb") as handle:
+                loaded = pickle.load(handle)
+            if isinstance(loaded, dict):
+                self._entries = loaded
+        except Exception:  # missing, corrupt or foreign: start empty
+            pass
+
+    @staticmethod
+    def signature(info: os.stat_result) -> Signature:
+        return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+    def get(self, path: str, info: os.stat_result) -> Optional[bytes]:
+        """The digest of ``path`` if its signature is the one it was hashed with."""
+        self._seen.add(path)
+        entry = self._entries.get(path)
+        if entry is None or entry[0] != self.signature(info):
+            return None
+        return entry[1]
+
+    def put(self, path: str, info: os.stat_result, digest: bytes, now_ns: int) -> None:
+        """Record ``digest`` for ``path``, whose ``info`` was taken before it was read
+        (at ``now_ns``, wall-clock), unless the file changed too recently."""
+        self._seen.add(path)
+        if now_ns - max(info.st_mtime_ns, info.st_ctime_ns) < self.SETTLE_NS:
+            self._changed |= self._entries.pop(path, None) is not None
+            return
+        self._entries[path] = (self.signature(info), digest)
+        self._changed = True
+
+    def save(self) -> None:
+        if not self._changed:
+            return
+        entries = self._entries
+        if len(entries) > self.LIMIT:
+            entries = {path: entries[path] for path in self._seen if path in entries}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, self.path)
+        except OSError:
+            pass  # a read-only tree or a full disk must not fail the check
+        self._changed = False
 
 
 @dataclass(frozen=True, **SLOTS)

@@ -21,6 +21,7 @@ import os
 import stat
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -520,23 +521,43 @@ def _execute_cached(
     keys: dict[str, str] = {}
     every: list[str] = []
     complete = True
+    digests = cache.digest_index()
     for task in tasks:
-        try:
-            data = read_file(task.path)
-        except OSError:
-            pending.append(task)  # the worker reports why
-            complete = False
-            continue
-        key = cache.key(
-            data,
+        parts = (
             task.display,
             task.relative,
             task.module,
             str(task.is_package),
             *(rule.code for rule in task.rules),
         )
-        every.append(key)
+        data: Optional[bytes] = None
+        try:
+            # Stat before reading: a digest is recorded with a signature no newer
+            # than the bytes it was computed from.
+            now = time.time_ns()
+            info = os.stat(task.path)
+            content = digests.get(task.path, info)
+            if content is None:
+                data = read_file(task.path)
+                content = hashlib.sha256(data).digest()
+                digests.put(task.path, info, content, now)
+        except OSError:
+            pending.append(task)  # the worker reports why
+            complete = False
+            continue
+        key = cache.key_for_digest(content, *parts)
         hit = cache.get(key)
+        if hit is None and data is None:
+            # Known bytes, but no result for them: the worker analyses exactly the
+            # bytes read here, and the key is theirs.
+            try:
+                data = read_file(task.path)
+            except OSError:
+                pending.append(task)
+                complete = False
+                continue
+            key = cache.key(data, *parts)
+        every.append(key)
         if hit is not None:
             outcomes.append(Outcome(hit))
             if progress:
@@ -544,6 +565,7 @@ def _execute_cached(
             continue
         keys[task.display] = key
         pending.append(dataclasses.replace(task, data=data))
+    digests.save()
     for outcome in execute(pending, options, run, progress=progress, workers=workers):
         outcomes.append(outcome)
         entry = keys.get(outcome.result.path)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from memlint.cache import PackedFacts, ResultCache, unpack_facts
+from memlint.cache import DigestIndex, PackedFacts, ResultCache, unpack_facts
 from memlint.config import Settings
 from memlint.engine import EngineOptions, check_source
 from memlint.finding import FileResult
@@ -244,3 +244,85 @@ def test_the_join_sees_files_in_the_order_they_were_found(
     settings = Settings(root=tmp_path)
     check_paths([str(tmp_path)], settings, settings.enabled_rules(RULES), RunOptions(jobs=1))
     assert seen == [["a.py", "b.py", "c.py"]]
+
+
+# -- file digests by stat -----------------------------------------------------------
+
+
+class _Stat:
+    """What DigestIndex reads of an os.stat_result."""
+
+    def __init__(self, size: int = 10, mtime: int = 1, ctime: int = 1, ino: int = 7) -> None:
+        self.st_dev, self.st_ino, self.st_size = 1, ino, size
+        self.st_mtime_ns, self.st_ctime_ns = mtime, ctime
+
+
+SETTLED = DigestIndex.SETTLE_NS + 10
+
+
+def test_digest_index_trusts_only_an_unchanged_settled_signature(tmp_path: Path) -> None:
+    index = DigestIndex(tmp_path / "digests")
+    index.put("a.py", _Stat(), b"A", now_ns=SETTLED)  # type: ignore[arg-type]
+    assert index.get("a.py", _Stat()) == b"A"  # type: ignore[arg-type]
+    for changed in (_Stat(size=11), _Stat(mtime=2), _Stat(ctime=2), _Stat(ino=8)):
+        assert index.get("a.py", changed) is None  # type: ignore[arg-type]
+    assert index.get("b.py", _Stat()) is None  # type: ignore[arg-type]
+    # Changed less than SETTLE_NS before it was stat-ed: a write in the same clock
+    # tick could follow unseen, so the digest is not recorded (and an old one goes).
+    recent = _Stat(mtime=SETTLED, ctime=SETTLED)
+    index.put("a.py", recent, b"B", now_ns=SETTLED + 1)  # type: ignore[arg-type]
+    assert index.get("a.py", recent) is None  # type: ignore[arg-type]
+    assert index.get("a.py", _Stat()) is None  # type: ignore[arg-type]
+
+
+def test_digest_index_is_saved_and_survives_corruption(tmp_path: Path) -> None:
+    path = tmp_path / "digests"
+    index = DigestIndex(path)
+    index.put("a.py", _Stat(), b"A", now_ns=SETTLED)  # type: ignore[arg-type]
+    index.save()
+    assert DigestIndex(path).get("a.py", _Stat()) == b"A"  # type: ignore[arg-type]
+    path.write_bytes(b"not a pickle")
+    assert DigestIndex(path).get("a.py", _Stat()) is None  # type: ignore[arg-type]
+
+
+def test_digest_index_keeps_only_this_runs_files_past_its_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(DigestIndex, "LIMIT", 2)
+    path = tmp_path / "digests"
+    index = DigestIndex(path)
+    for name in ("a.py", "b.py"):
+        index.put(name, _Stat(), name.encode(), now_ns=SETTLED)  # type: ignore[arg-type]
+    index.save()
+    index = DigestIndex(path)  # a run that sees only c.py
+    index.put("c.py", _Stat(), b"c", now_ns=SETTLED)  # type: ignore[arg-type]
+    index.save()
+    again = DigestIndex(path)
+    assert again.get("c.py", _Stat()) == b"c"  # type: ignore[arg-type]
+    assert again.get("a.py", _Stat()) is None  # type: ignore[arg-type]
+
+
+def test_a_warm_run_reads_only_the_files_whose_stat_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import memlint.runner as runner
+
+    monkeypatch.setattr(DigestIndex, "SETTLE_NS", 0)  # these files were just written
+    (tmp_path / "a.py").write_text(UNBOUNDED)
+    (tmp_path / "b.py").write_text(BOUNDED)
+    read: list[str] = []
+    real_read = runner.read_file
+
+    def counting(path: str) -> bytes:
+        read.append(Path(path).name)
+        return real_read(path)
+
+    monkeypatch.setattr(runner, "read_file", counting)
+    assert _check(tmp_path)[0] == 1
+    assert sorted(read) == ["a.py", "b.py"]
+    read.clear()
+    found, cache = _check(tmp_path)
+    assert (found, cache.hits, read) == (1, 3, [])  # nothing read, nothing analysed
+    (tmp_path / "b.py").write_text(UNBOUNDED + "\n")
+    assert _check(tmp_path)[0] == 2
+    assert read == ["b.py"]
