@@ -2490,8 +2490,8 @@ def _mentions(name: str, *nodes: Optional[cst.CSTNode]) -> bool:
 
 
 def _may_share_class_attribute(index: ModuleIndex, tree: ast.Module, text: str) -> bool:
-    """Gate for the class-level checks: a decorated class (a dataclass's fields) with
-    an annotated class-level value, or a class-level container (a display, a
+    """Gate for the class-level checks: a dataclass field whose default is a display,
+    a call or a name (``_check_field``), or a class-level container (a display, a
     comprehension or a container call, as ``_mutable`` sees them) that some code
     mutates through an attribute (``x.items.append(...)``, ``x.items[k] = v``,
     ``x.items += ...``, ``heapq.heappush(x.items, ...)``)."""
@@ -2499,9 +2499,15 @@ def _may_share_class_attribute(index: ModuleIndex, tree: ast.Module, text: str) 
     for statement in iter_statements(tree):
         if not isinstance(statement, ast.ClassDef):
             continue
+        dataclass = any(
+            qualified_name(index, d.func if isinstance(d, ast.Call) else d) == _DATACLASS
+            for d in statement.decorator_list
+        )
         for small in statement.body:
             if isinstance(small, ast.AnnAssign) and small.value is not None:
-                if statement.decorator_list:
+                if _is_classvar(index, small.annotation):
+                    continue
+                if dataclass and _may_be_mutable_field(index, small.value):
                     return True
                 targets: list[ast.expr] = [small.target]
             elif isinstance(small, ast.Assign):
@@ -2522,6 +2528,32 @@ def _may_share_class_attribute(index: ModuleIndex, tree: ast.Module, text: str) 
         if not _deliberately_shared(name) and re.search(r"\.\s*" + name + r"\b", text)
     }
     return bool(watched) and not watched.isdisjoint(_mutated_attributes(tree))
+
+
+def _is_classvar(index: ModuleIndex, annotation: ast.expr) -> bool:
+    """``ClassVar`` or ``ClassVar[...]``, by the rule's own test (``_is_classvar``).
+    A quoted annotation is never skipped here: ``ast`` joins ``"Class" "Var"``,
+    which the rule does not read as one."""
+    target = annotation.value if isinstance(annotation, ast.Subscript) else annotation
+    qualified = qualified_name(index, target)
+    if qualified is None:
+        parts = []
+        while isinstance(target, ast.Attribute):
+            parts.append(target.attr)
+            target = target.value
+        if not isinstance(target, ast.Name):
+            return False
+        qualified = ".".join([target.id, *reversed(parts)])
+    return qualified in _CLASSVAR or qualified.rsplit(".", 1)[-1] == "ClassVar"
+
+
+def _may_be_mutable_field(index: ModuleIndex, value: ast.expr) -> bool:
+    """Could a dataclass field with this default be flagged (``_check_field``)? A
+    display, a call or a name; ``field(...)`` only through its ``default=``."""
+    if isinstance(value, ast.Call) and qualified_name(index, value.func) == _DATACLASS_FIELD:
+        default = next((k.value for k in value.keywords if k.arg == "default"), None)
+        return default is not None and _may_be_mutable_field(index, default)
+    return isinstance(value, (*_AST_CONTAINERS, ast.Call, ast.Name))
 
 
 def _mutated_attributes(tree: ast.Module) -> set[str]:

@@ -116,6 +116,32 @@ def _applies(code: str, code_of_rule: str, module: str = "m") -> bool:
             "MEM001",
             True,
         ),
+        # Dataclass fields: a display, a call or a name as default; other decorated
+        # classes' annotated attributes count only as containers, like plain ones.
+        ("import dataclasses\n@dataclasses.dataclass\nclass A:\n    x: int = 0\n", "MEM001", False),
+        (
+            "from dataclasses import dataclass, field\n@dataclass(frozen=True)\n"
+            "class A:\n    x: T = field(default=[])\n",
+            "MEM001",
+            True,
+        ),
+        (
+            "import functools\n@functools.total_ordering\nclass A:\n    x: T = f()\n",
+            "MEM001",
+            False,
+        ),
+        (
+            "from dataclasses import dataclass, field\n@dataclass\n"
+            "class A:\n    x: list = field(default_factory=list)\n",
+            "MEM001",
+            False,
+        ),
+        (
+            "from typing import ClassVar as CV\nclass A:\n    x: CV[list] = []\n"
+            "    def add(self, v):\n        self.x.append(v)\n",
+            "MEM001",
+            False,
+        ),
         ("_D = {}\ndef f(x=_D):\n    return x\n", "MEM001", True),
         ("f = lambda x=[]: x\n", "MEM001", True),
         ("f = lambda x, y=1: {x: y}\n", "MEM001", False),
