@@ -143,9 +143,9 @@ def _indent_tokens(module: cst.Module, ancestors: tuple[cst.CSTNode, ...]) -> li
 
 def _generate(module: cst.Module, node: cst.CSTNode, indent: list[str]) -> str:
     """``node``'s code as it appears in the module, at the indentation ``indent``."""
-    from libcst._nodes.internal import CodegenState
+    from memlint.positions import PlainCodegen
 
-    state = CodegenState(
+    state = PlainCodegen(
         default_indent=module.default_indent,
         default_newline=module.default_newline,
         indent_tokens=list(indent),

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import ast
 import bisect
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Iterable, Optional, Sequence
 
 from libcst._nodes.internal import CodegenState
 
@@ -31,7 +31,35 @@ else:
     from memlint.lazy import libcst as cst
 
 
-class _SpanRecorder(CodegenState):
+class PlainCodegen(CodegenState):
+    """LibCST's code generation with a cheap per-node position hook: LibCST's own
+    makes a generator-based context manager for every node generated (~20% of
+    the generation), for metadata this module records only for a few nodes."""
+
+    __slots__ = ()
+
+    def record_syntactic_position(  # type: ignore[override]
+        self,
+        node: cst.CSTNode,
+        *,
+        start_node: Optional[cst.CSTNode] = None,
+        end_node: Optional[cst.CSTNode] = None,
+    ) -> AbstractContextManager[None]:
+        return self._position(node, start_node, end_node)
+
+    def _position(
+        self,
+        node: cst.CSTNode,
+        start_node: Optional[cst.CSTNode],
+        end_node: Optional[cst.CSTNode],
+    ) -> AbstractContextManager[None]:
+        return _NOTHING
+
+
+_NOTHING: AbstractContextManager[None] = nullcontext()
+
+
+class _SpanRecorder(PlainCodegen):
     """Code generation that notes the syntactic offsets of selected nodes."""
 
     # CodegenState is slotted; these extra attributes need slots of their own.
@@ -89,30 +117,53 @@ class _SpanRecorder(CodegenState):
             self._counted = end
         return self._offset
 
-    @contextmanager
-    def record_syntactic_position(
+    def _position(
         self,
         node: cst.CSTNode,
-        *,
-        start_node: Optional[cst.CSTNode] = None,
-        end_node: Optional[cst.CSTNode] = None,
-    ) -> Iterator[None]:
+        start_node: Optional[cst.CSTNode],
+        end_node: Optional[cst.CSTNode],
+    ) -> AbstractContextManager[None]:
         key = id(node)
         if key not in self.targets:
-            yield
-            return
+            return _NOTHING
         # The node's span may be hoisted from children (e.g. a compound statement
         # ends where its last body statement ends); record those children too.
-        extra = [id(n) for n in (start_node, end_node) if n is not None]
-        self.targets.update(extra)
-        start = self._current_offset()
-        yield
-        end = self._current_offset()
-        if start_node is not None and id(start_node) in self.spans:
-            start = self.spans[id(start_node)][0]
-        if end_node is not None and id(end_node) in self.spans:
-            end = self.spans[id(end_node)][1]
-        self.spans[key] = (start, end)
+        self.targets.update(id(n) for n in (start_node, end_node) if n is not None)
+        return _Recording(self, key, start_node, end_node)
+
+
+class _Recording:
+    """Notes one target node's span as its code is generated."""
+
+    __slots__ = ("end_node", "key", "recorder", "start", "start_node")
+
+    def __init__(
+        self,
+        recorder: _SpanRecorder,
+        key: int,
+        start_node: Optional[cst.CSTNode],
+        end_node: Optional[cst.CSTNode],
+    ) -> None:
+        self.recorder = recorder
+        self.key = key
+        self.start_node = start_node
+        self.end_node = end_node
+        self.start = 0
+
+    def __enter__(self) -> None:
+        self.start = self.recorder._current_offset()
+
+    def __exit__(self, kind: object, value: object, traceback: object) -> None:
+        if kind is not None:
+            return  # as the generator it replaces: nothing recorded, the error propagates
+        recorder = self.recorder
+        start, end = self.start, recorder._current_offset()
+        spans = recorder.spans
+        if self.start_node is not None and id(self.start_node) in spans:
+            start = spans[id(self.start_node)][0]
+        if self.end_node is not None and id(self.end_node) in spans:
+            end = spans[id(self.end_node)][1]
+        spans[self.key] = (start, end)
 
 
 @dataclass(frozen=True, **SLOTS)
