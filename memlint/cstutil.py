@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator, Optional, Sequence, TypeVar, Union, cast
 
+from memlint.index import name_chain
+
 if TYPE_CHECKING:
     import libcst as cst
 else:
@@ -123,15 +125,8 @@ def docstring_statement(body: cst.BaseSuite) -> Optional[cst.SimpleStatementLine
 
 def dotted_name(node: cst.CSTNode) -> Optional[str]:
     """``a.b.c`` for a Name/Attribute chain, without resolving imports."""
-    parts: list[str] = []
-    current: cst.CSTNode = node
-    while isinstance(current, cst.Attribute):
-        parts.append(current.attr.value)
-        current = current.value
-    if not isinstance(current, cst.Name):
-        return None
-    parts.append(current.value)
-    return ".".join(reversed(parts))
+    chain = name_chain(node)
+    return ".".join(chain) if chain is not None else None
 
 
 # -- classes (used by the fixes of MEM004 and MEM005) ------------------------------------

@@ -111,26 +111,41 @@ class ModuleIndex:
 
 def qualified_name(index: ModuleIndex, node: Union[cst.CSTNode, ast.AST]) -> Optional[str]:
     """Qualified name of a dotted-name expression (LibCST or ast), else ``None``."""
-    parts: list[str] = []
-    current: object = node
-    while True:
-        if isinstance(current, cst.Attribute):
-            parts.append(current.attr.value)
-            current = current.value
-        elif isinstance(current, ast.Attribute):
-            parts.append(current.attr)
-            current = current.value
-        elif isinstance(current, cst.Name):
-            head = index.qualify(current.value)
-            break
-        elif isinstance(current, ast.Name):
-            head = index.qualify(current.id)
-            break
-        else:
-            return None
+    chain = name_chain(node)
+    if chain is None:
+        return None
+    head = index.qualify(chain[0])
     if head is None:
         return None
-    return ".".join([head, *reversed(parts)])
+    return ".".join([head, *chain[1:]])
+
+
+def name_chain(node: Union[cst.CSTNode, ast.AST]) -> Optional[list[str]]:
+    """``["a", "b", "c"]`` for ``a.b.c`` (LibCST or ast), else ``None``.
+
+    An ``ast`` node never touches LibCST's classes: the facts pass and the gates
+    name things on every file, and testing against ``cst.Name`` would import
+    libcst in runs that parse nothing with it.
+    """
+    parts: list[str] = []
+    if isinstance(node, ast.AST):
+        current: ast.AST = node
+        while isinstance(current, ast.Attribute):
+            parts.append(current.attr)
+            current = current.value
+        if not isinstance(current, ast.Name):
+            return None
+        parts.append(current.id)
+    else:
+        other: cst.CSTNode = node
+        while isinstance(other, cst.Attribute):
+            parts.append(other.attr.value)
+            other = other.value
+        if not isinstance(other, cst.Name):
+            return None
+        parts.append(other.value)
+    parts.reverse()
+    return parts
 
 
 def resolve_relative(module: str, is_package: bool, level: int, target: Optional[str]) -> str:

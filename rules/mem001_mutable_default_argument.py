@@ -21,7 +21,7 @@ from memlint.cstutil import (
     module_bindings,
 )
 from memlint.finding import Applicability, Confidence, Estimate, Finding, Severity
-from memlint.index import ModuleIndex, ast_nodes, iter_statements, qualified_name
+from memlint.index import ModuleIndex, ast_nodes, iter_statements, name_chain, qualified_name
 from memlint.model import CostTable, dict_size, format_version, list_size, list_table, set_size
 from memlint.rule import (
     Change,
@@ -2535,15 +2535,10 @@ def _is_classvar(index: ModuleIndex, annotation: ast.expr) -> bool:
     A quoted annotation is never skipped here: ``ast`` joins ``"Class" "Var"``,
     which the rule does not read as one."""
     target = annotation.value if isinstance(annotation, ast.Subscript) else annotation
-    qualified = qualified_name(index, target)
-    if qualified is None:
-        parts = []
-        while isinstance(target, ast.Attribute):
-            parts.append(target.attr)
-            target = target.value
-        if not isinstance(target, ast.Name):
-            return False
-        qualified = ".".join([target.id, *reversed(parts)])
+    chain = name_chain(target)
+    if chain is None:
+        return False
+    qualified = qualified_name(index, target) or ".".join(chain)
     return qualified in _CLASSVAR or qualified.rsplit(".", 1)[-1] == "ClassVar"
 
 

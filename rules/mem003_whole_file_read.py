@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator, Optional, cast
 
 from memlint._compat import SLOTS
-from memlint.cstutil import cst_visitor
+from memlint.cstutil import cst_visitor, dotted_name
 from memlint.finding import Applicability, Confidence, Estimate, Finding, Severity
 from memlint.index import ModuleIndex, ast_nodes
 from memlint.model import (
@@ -1280,7 +1280,7 @@ class WholeFileRead(Rule):
         read_end = flat.ends[read_at]
         # Standard input is reached only as ``sys.stdin`` (``sys.argv`` is not it) or
         # through ``input()``; any other object through its root name (``self``).
-        chain = _dotted(node) if handle.origin is _Origin.STREAM else None
+        chain = dotted_name(node) if handle.origin is _Origin.STREAM else None
         for i in flat.names(root.value, owner, flat.ends[owner]):
             if read_at <= i < read_end:
                 continue
@@ -1710,21 +1710,10 @@ def _enumerated(expr: Expr, context: RuleContext) -> Optional[Expr]:
 
 def _root(node: cst.BaseExpression) -> str:
     """What the code must not touch for the fix to be safe: ``f``, ``sys.stdin``, ``self``."""
-    if isinstance(node, cst.Attribute) and _dotted(node) is not None:
-        dotted = _dotted(node) or ""
+    if isinstance(node, cst.Attribute) and dotted_name(node) is not None:
+        dotted = dotted_name(node) or ""
         return dotted if "stdin" in dotted else dotted.split(".")[0]
     return _label(node)
-
-
-def _dotted(node: cst.BaseExpression) -> Optional[str]:
-    parts = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if not isinstance(node, cst.Name):
-        return None
-    parts.append(node.value)
-    return ".".join(reversed(parts))
 
 
 def _chain_at(flat: _Flat, i: int, length: int) -> str:

@@ -62,6 +62,28 @@ def test_starting_memlint_does_not_import_libcst(tmp_path: Path) -> None:
     assert found == {"libcst": False}
 
 
+def test_a_cold_run_that_parses_nothing_with_libcst_does_not_import_it(tmp_path: Path) -> None:
+    # Every file gets the facts pass and the gates (on the ast), which name things
+    # (`qualified_name`) on every file: that must not load libcst either.
+    found = _python(
+        """
+        import json, sys
+        import memlint.rules
+        from memlint.engine import EngineOptions, check_source
+        code = (
+            "import os\\nfrom collections import deque\\n"
+            "class P:\\n    q = deque()\\n    def size(self):\\n        return len(self.q)\\n"
+            "def f():\\n    return [P() for _ in os.listdir()]\\n"
+        )
+        result = check_source(code, "m.py", memlint.rules.RULES, EngineOptions((3, 11)))
+        print(json.dumps({"libcst": "libcst" in sys.modules,
+                          "classes": len(result.facts.classes)}))
+        """,
+        tmp_path,
+    )
+    assert found == {"libcst": False, "classes": 1}
+
+
 def test_a_warm_run_does_not_import_libcst(tmp_path: Path) -> None:
     code = RUN.format(root=str(EXAMPLES), cache=str(tmp_path / "cache"), path=str(EXAMPLES))
     cold = _python(code, tmp_path)
